@@ -1,0 +1,110 @@
+// One registry for every error the appliance reports: PKCS#11 / Luna return code,
+// its symbolic name, the message a person reads, and the D-Bus error name derived
+// from it. Daemons throw luna::Error; bus glue, lunash and the PKCS#11 library all
+// translate through this table so the same refusal reads the same everywhere.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace luna {
+
+struct ErrorDef {
+    std::uint32_t code;          // CKR_* value (vendor codes have bit 31 set)
+    std::string_view name;       // symbolic name, e.g. "CKR_PIN_INCORRECT"
+    std::string_view message;    // what a person reads
+};
+
+// Codes the core throws by name; values are the PKCS#11 / SafeNet vendor CKRs (ch.19).
+namespace rc {
+inline constexpr std::uint32_t OK = 0x00000000;
+inline constexpr std::uint32_t GENERAL_ERROR = 0x00000005;
+inline constexpr std::uint32_t ARGUMENTS_BAD = 0x00000007;
+inline constexpr std::uint32_t ATTRIBUTE_TYPE_INVALID = 0x00000012;
+inline constexpr std::uint32_t ATTRIBUTE_VALUE_INVALID = 0x00000013;
+inline constexpr std::uint32_t DEVICE_ERROR = 0x00000030;
+inline constexpr std::uint32_t DATA_INVALID = 0x00000020;
+inline constexpr std::uint32_t OBJECT_HANDLE_INVALID = 0x00000082;
+inline constexpr std::uint32_t OPERATION_NOT_INITIALIZED = 0x00000091;
+inline constexpr std::uint32_t PIN_INCORRECT = 0x000000A0;
+inline constexpr std::uint32_t PIN_INVALID = 0x000000A1;
+inline constexpr std::uint32_t PIN_LEN_RANGE = 0x000000A2;
+inline constexpr std::uint32_t PIN_EXPIRED = 0x000000A3;
+inline constexpr std::uint32_t PIN_LOCKED = 0x000000A4;
+inline constexpr std::uint32_t SLOT_ID_INVALID = 0x00000003;
+inline constexpr std::uint32_t TEMPLATE_INCONSISTENT = 0x000000D1;
+inline constexpr std::uint32_t TOKEN_NOT_PRESENT = 0x000000E0;
+inline constexpr std::uint32_t TOKEN_NOT_RECOGNIZED = 0x000000E1;
+inline constexpr std::uint32_t USER_ALREADY_LOGGED_IN = 0x00000100;
+inline constexpr std::uint32_t USER_NOT_LOGGED_IN = 0x00000101;
+inline constexpr std::uint32_t USER_PIN_NOT_INITIALIZED = 0x00000102;
+inline constexpr std::uint32_t USER_TYPE_INVALID = 0x00000103;
+inline constexpr std::uint32_t USER_ANOTHER_ALREADY_LOGGED_IN = 0x00000104;
+inline constexpr std::uint32_t USER_TOO_MANY_TYPES = 0x00000105;
+inline constexpr std::uint32_t FUNCTION_NOT_SUPPORTED = 0x00000054;
+inline constexpr std::uint32_t BUFFER_TOO_SMALL = 0x00000150;
+inline constexpr std::uint32_t CONTAINER_HANDLE_INVALID = 0x80000005;
+inline constexpr std::uint32_t TOO_MANY_CONTAINERS = 0x80000006;
+inline constexpr std::uint32_t USER_LOCKED_OUT = 0x80000007;
+inline constexpr std::uint32_t USER_NOT_AUTHORIZED = 0x8000001A;
+inline constexpr std::uint32_t MAX_OBJECT_COUNT_EXCEEDED = 0x8000001B;
+inline constexpr std::uint32_t SO_LOGIN_FAILURE_THRESHOLD = 0x8000001C;
+inline constexpr std::uint32_t HSM_STORAGE_FULL = 0x8000002A;
+inline constexpr std::uint32_t CONTAINER_OBJECT_STORAGE_FULL = 0x8000002C;
+inline constexpr std::uint32_t OPERATION_NOT_ALLOWED = 0x80000030;
+inline constexpr std::uint32_t LICENSE_CAPACITY_EXCEEDED = 0x80000031;
+inline constexpr std::uint32_t LOG_FULL = 0x80000035;
+inline constexpr std::uint32_t AUDIT_LOGIN_TIMEOUT_IN_PROGRESS = 0x8000003B;
+inline constexpr std::uint32_t AUDIT_LOGIN_FAILURE_THRESHOLD = 0x8000003C;
+inline constexpr std::uint32_t CMD_NOT_ALLOWED_HSM_IN_TRANSPORT = 0x8000006E;
+inline constexpr std::uint32_t OBJECT_ALREADY_EXISTS = 0x8000006F;
+inline constexpr std::uint32_t HSM_TAMPERED = 0x80000076;
+inline constexpr std::uint32_t CONFIG_CHANGE_ILLEGAL = 0x80000077;
+// Project-assigned codes (0x8001xxxx): conditions the guide names without a numeric
+// value, or appliance-level refusals. Listed in docs/errors.md.
+inline constexpr std::uint32_t CONFIG_FAILS_DEPENDENCIES = 0x80010001;
+inline constexpr std::uint32_t POLICY_ID_INVALID = 0x80010002;
+inline constexpr std::uint32_t POLICY_VALUE_INVALID = 0x80010003;
+inline constexpr std::uint32_t HSM_ZEROIZED = 0x80010004;
+inline constexpr std::uint32_t HSM_NOT_INITIALIZED = 0x80010005;
+inline constexpr std::uint32_t STORAGE_CORRUPT = 0x80010006;
+inline constexpr std::uint32_t ACCESS_DENIED = 0x80010007;
+inline constexpr std::uint32_t LABEL_INVALID = 0x80010008;
+inline constexpr std::uint32_t SIZE_INVALID = 0x80010009;
+inline constexpr std::uint32_t PARTITION_NAME_INVALID = 0x8001000A;
+inline constexpr std::uint32_t PARTITION_NOT_FOUND = 0x8001000B;
+inline constexpr std::uint32_t DOMAIN_INVALID = 0x8001000C;
+inline constexpr std::uint32_t TEMPLATE_INVALID = 0x8001000D;
+} // namespace rc
+
+// Every row of the registry, ordered by code (checked by a unit test).
+std::span<const ErrorDef> errorTable();
+
+// Lookup; nullopt for a code the registry does not know.
+std::optional<ErrorDef> findError(std::uint32_t code);
+std::optional<ErrorDef> findErrorByName(std::string_view name);
+
+// "com.safenet.Luna.Error.CKR_PIN_INCORRECT" for a code, or a generic name for unknown ones.
+std::string dbusErrorName(std::uint32_t code);
+// Inverse of dbusErrorName; nullopt if the name is not one of ours.
+std::optional<std::uint32_t> codeFromDbusErrorName(std::string_view dbusName);
+
+// The exception every layer throws for a refusal. what() is a sentence for a person.
+class Error : public std::runtime_error {
+public:
+    Error(std::uint32_t code, std::string detail);
+    explicit Error(std::uint32_t code);
+    std::uint32_t code() const noexcept { return code_; }
+    std::string_view name() const noexcept;
+    const std::string& detail() const noexcept { return detail_; }
+
+private:
+    std::uint32_t code_;
+    std::string detail_;
+};
+
+} // namespace luna
