@@ -1,0 +1,102 @@
+// hsmd: owns the HSM core and serves it on the system bus (DBUS_SYSTEM_BUS_ADDRESS in
+// tests). Tiny on purpose: parse options, build the core, publish, wait for a signal.
+#include "appliance_roles.h"
+#include "hsm_bus.h"
+#include "work_queue.h"
+
+#include "hsm/hsm.h"
+#include "luna/errors.h"
+
+#include <sdbus-c++/sdbus-c++.h>
+#include <systemd/sd-daemon.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <getopt.h>
+#include <string>
+#include <syslog.h>
+#include <thread>
+
+namespace {
+void usage() {
+    std::fprintf(stderr,
+                 "usage: hsmd --state-dir DIR [--roles FILE] [--bus-name NAME] [--kdf-iterations N]\n"
+                 "            [--licensed-partitions N]\n");
+}
+
+unsigned long number(const char* opt, const char* v) {
+    char* end = nullptr;
+    errno = 0;
+    unsigned long n = std::strtoul(v, &end, 10);
+    if (errno || !*v || *end) {
+        std::fprintf(stderr, "hsmd: %s needs a number, not '%s'\n", opt, v);
+        std::exit(2);
+    }
+    return n;
+}
+} // namespace
+
+int main(int argc, char** argv) {
+    luna::hsm::HsmConfig config;
+    std::string roles = "/etc/luna/roles";
+    std::string busName = "com.safenet.Luna.Hsm";
+    static const option opts[] = {
+        {"state-dir", required_argument, nullptr, 's'},  {"roles", required_argument, nullptr, 'r'},
+        {"bus-name", required_argument, nullptr, 'b'},   {"kdf-iterations", required_argument, nullptr, 'k'},
+        {"licensed-partitions", required_argument, nullptr, 'l'}, {"help", no_argument, nullptr, 'h'},
+        {nullptr, 0, nullptr, 0},
+    };
+    for (int c; (c = getopt_long(argc, argv, "", opts, nullptr)) != -1;) {
+        switch (c) {
+        case 's': config.stateDir = optarg; break;
+        case 'r': roles = optarg; break;
+        case 'b': busName = optarg; break;
+        case 'k': config.kdfIterations = static_cast<std::uint32_t>(number("--kdf-iterations", optarg)); break;
+        case 'l': config.licensedPartitions = static_cast<std::uint32_t>(number("--licensed-partitions", optarg)); break;
+        case 'h': usage(); return 0;
+        default: usage(); return 2;
+        }
+    }
+    if (config.stateDir.empty()) {
+        if (const char* sd = std::getenv("STATE_DIRECTORY")) config.stateDir = sd;   // systemd StateDirectory=
+    }
+    if (config.stateDir.empty() || optind != argc || config.kdfIterations < 1000) {
+        usage();
+        return 2;
+    }
+    openlog("hsmd", LOG_PID, LOG_DAEMON);
+
+    // Signals are taken by sigwait in the main thread only; block them before any thread.
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+
+    try {
+        luna::hsm::Hsm hsm(config);
+        luna::hsmd::RoleMap roleMap(roles);
+        luna::hsmd::WorkQueue work(std::max(1u, std::thread::hardware_concurrency()));
+        auto conn = sdbus::createSystemBusConnection();
+        luna::hsmd::HsmBus bus(*conn, hsm, roleMap, work);
+        conn->requestName(busName);
+        conn->enterEventLoopAsync();
+        sd_notify(0, "READY=1\nSTATUS=serving the HSM on the system bus");
+        syslog(LOG_INFO, "serving %s, state in %s", busName.c_str(), config.stateDir.c_str());
+        int sig = 0;
+        sigwait(&sigs, &sig);
+        sd_notify(0, "STOPPING=1");
+        conn->leaveEventLoop();
+        syslog(LOG_INFO, "stopping on signal %d", sig);
+    } catch (const luna::Error& e) {
+        std::fprintf(stderr, "hsmd: %s (%s)\n", e.what(), std::string(e.name()).c_str());
+        syslog(LOG_ERR, "%s", e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "hsmd: %s\n", e.what());
+        syslog(LOG_ERR, "%s", e.what());
+        return 1;
+    }
+    return 0;
+}

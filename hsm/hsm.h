@@ -1,0 +1,207 @@
+// The HSM: the one object that owns the store and the key hierarchy and enforces the
+// seed's lifecycle (ch.5, 7, 8, 13), policies (ch.3), roles and failed-login outcomes
+// (ch.21) and partitions (ch.10). Thread-safe: every public call takes the HSM lock.
+//
+// Role logins belong to a SessionId: the owner of a login (a D-Bus connection, later an
+// NTLS session). endSession() drops every login the session holds.
+#pragma once
+
+#include "hsm/clock.h"
+#include "hsm/keyring.h"
+#include "hsm/policy.h"
+#include "hsm/record.h"
+#include "hsm/roles.h"
+#include "hsm/store.h"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace luna::hsm {
+
+using SessionId = std::string;
+
+struct HsmConfig {
+    std::filesystem::path stateDir;
+    std::uint32_t kdfIterations = 100000;     // PBKDF2 rounds for role credentials
+    std::uint32_t licensedPartitions = 20;    // capability 33; at most 100
+    std::uint64_t storageBytes = 33554432;    // capability 27
+    Clock* clock = nullptr;                   // nullptr: the system clock
+};
+
+inline constexpr std::uint64_t kPartitionOverheadBytes = 9216;   // ~9 KB per partition (ch.10)
+inline constexpr std::uint32_t kMaxLicensedPartitions = 100;
+
+struct HsmInfo {
+    std::string status;             // ch.8 spelling
+    std::string label;              // "no label" when not initialized
+    std::string serial;
+    std::string model;
+    std::string partNumber;
+    std::string firmware;
+    std::string authMethod;
+    bool initialized = false;
+    bool manuallyZeroized = false;
+    bool decommissioned = false;
+    bool transportMode = false;
+    bool tampered = false;
+    bool auditRoleInitialized = false;
+    bool rpvInitialized = false;
+    bool fipsMode = false;
+    std::uint32_t soLoginAttemptsLeft = 0;
+    std::uint32_t maxPartitions = 0;
+    std::uint32_t licensedPartitions = 0;
+    std::uint32_t partitionCount = 0;
+    std::uint64_t storageTotal = 0;
+    std::uint64_t storageUsed = 0;
+    std::uint64_t storageFree = 0;
+};
+
+struct PartitionInfo {
+    std::string serial;
+    std::string name;
+    std::string label;               // set at partition init ("" before)
+    bool initialized = false;        // Partition SO exists
+    bool coInitialized = false;
+    bool cuInitialized = false;
+    bool coLocked = false;
+    bool cuLocked = false;
+    std::uint32_t psoLoginAttemptsLeft = 0;
+    std::uint32_t coLoginAttemptsLeft = 0;
+    std::uint32_t cuLoginAttemptsLeft = 0;
+    std::uint32_t objectCount = 0;
+    std::uint64_t totalBytes = 0;
+    std::uint64_t usedBytes = 0;
+    std::uint64_t freeBytes() const { return totalBytes - usedBytes; }
+};
+
+struct PolicyRow {
+    const PolicyDef* def;
+    std::uint32_t capability;
+    std::uint32_t value;
+    DestructiveFlags destructive;
+};
+
+// An object: typed attributes (PKCS#11 attribute type -> value bytes). Secret values are
+// only ever stored sealed under the partition key.
+using Attributes = std::map<std::uint32_t, Bytes>;
+
+class Hsm {
+public:
+    explicit Hsm(HsmConfig config);
+    ~Hsm();
+
+    // --- identity and status -------------------------------------------------------
+    HsmInfo info() const;
+
+    // --- lifecycle (ch.5, 7, 13) ---------------------------------------------------
+    // Hard init when not initialized (no login), soft init when initialized (needs the
+    // session's HSM SO login; keeps SO and domain, destroys partitions). Returns true for
+    // a hard init.
+    bool init(const SessionId& s, std::string_view label, std::string_view soPassword, std::string_view domain);
+    void zeroize();
+    void factoryReset();
+    void decommission();
+
+    // --- HSM SO ----------------------------------------------------------------------
+    void loginSo(const SessionId& s, std::string_view password);
+    void logoutSo(const SessionId& s);
+    bool soLoggedIn(const SessionId& s) const;
+    void changeSoPassword(std::string_view oldPassword, std::string_view newPassword);
+    void endSession(const SessionId& s);
+
+    // --- Auditor (ch.1 lockout: 3 tries, 30 s) ---------------------------------------
+    void initAuditor(std::string_view password, std::string_view domain);
+    void loginAuditor(const SessionId& s, std::string_view password);
+    bool auditorLoggedIn(const SessionId& s) const;
+
+    // --- HSM policies (ch.3) -----------------------------------------------------------
+    std::vector<PolicyRow> hsmPolicies() const;
+    PolicyChangeEffect changeHsmPolicy(const SessionId& s, std::uint32_t id, std::uint32_t value);
+    std::string exportHsmTemplate() const;
+
+    // --- partitions as the HSM SO manages them (ch.10) ---------------------------------
+    // size: nullopt = default share; allFree = all remaining storage.
+    std::string createPartition(const SessionId& s, std::string_view name, std::optional<std::uint64_t> size,
+                                bool allFree);
+    void deletePartition(const SessionId& s, std::string_view ref);
+    void resizePartition(const SessionId& s, std::string_view ref, std::optional<std::uint64_t> size, bool allFree);
+    void renamePartition(const SessionId& s, std::string_view ref, std::string_view newName);
+    std::vector<PartitionInfo> listPartitions() const;
+    PartitionInfo showPartition(std::string_view ref) const;
+
+    // --- inside a partition (the Partition SO, CO and CU: lunacm over NTLS) -----------
+    void initPartition(const SessionId& s, std::string_view ref, std::string_view label, std::string_view psoPin,
+                       std::string_view domain);
+    void loginPartition(const SessionId& s, std::string_view ref, Role role, std::string_view pin);
+    void logoutPartition(const SessionId& s, std::string_view ref);
+    std::optional<Role> partitionLogin(const SessionId& s, std::string_view ref) const;
+    // PSO creates the CO, CO creates the CU (ch.21).
+    void initRole(const SessionId& s, std::string_view ref, Role role, std::string_view pin);
+    void changeRolePin(const SessionId& s, std::string_view ref, std::string_view oldPin, std::string_view newPin);
+    // PSO resets the CO (only with HSM policy 15 = 1); CO resets the CU.
+    void resetRolePin(const SessionId& s, std::string_view ref, Role role, std::string_view newPin);
+    std::vector<PolicyRow> partitionPolicies(std::string_view ref) const;
+    PolicyChangeEffect changePartitionPolicy(const SessionId& s, std::string_view ref, std::uint32_t id,
+                                             std::uint32_t value);
+
+    // --- objects (typed attributes; crypto mechanisms arrive with NTLS) --------------
+    std::uint64_t createObject(const SessionId& s, std::string_view ref, const Attributes& attrs);
+    Attributes readObject(const SessionId& s, std::string_view ref, std::uint64_t handle) const;
+    void destroyObject(const SessionId& s, std::string_view ref, std::uint64_t handle);
+    std::vector<std::uint64_t> listObjects(const SessionId& s, std::string_view ref) const;
+
+private:
+    struct Logins {
+        bool so = false;
+        bool auditor = false;
+        std::map<std::uint64_t, Role> partitions;
+    };
+    struct Partition;
+
+    // helpers (caller holds mu_)
+    Record state() const;
+    void saveState(const Record& r);
+    void mutate(const std::function<void()>& fn);
+    void requireOperational() const;
+    void requireSo(const SessionId& s) const;
+    PolicyValues policies(std::string_view which) const;
+    void savePolicies(std::string_view which, const PolicyValues& v);
+    std::uint32_t effectiveMaxPartitions() const;
+    std::uint64_t allocatedBytes() const;
+    std::uint64_t defaultPartitionSize() const;
+
+    Partition loadPartition(std::string_view ref) const;
+    std::vector<Partition> loadPartitions() const;
+    void savePartition(const Partition& p);
+    PartitionInfo describe(const Partition& p) const;
+    void erasePartition(std::uint64_t serial);
+    void eraseAllPartitions();
+    void clearPartitionContents(Partition& p, bool keepRoles);
+    void forgetPartitionLogins(std::uint64_t serial);
+    std::optional<Role> sessionRole(const SessionId& s, std::uint64_t serial) const;
+
+    // credentials
+    void setCredential(std::string_view key, std::string_view secret, std::optional<std::uint64_t> partition,
+                       bool mustChange);
+    bool checkCredential(std::string_view key, std::string_view secret, std::optional<std::uint64_t> partition);
+    Record credential(std::string_view key) const;
+    void saveCredential(std::string_view key, const Record& r);
+
+    void destroyHsmSecrets(bool keepAuditor, bool resetPolicies);
+
+    HsmConfig config_;
+    std::unique_ptr<Clock> ownClock_;
+    Clock* clock_;
+    mutable std::mutex mu_;
+    std::unique_ptr<Store> store_;
+    std::unique_ptr<Keyring> keys_;
+    std::map<SessionId, Logins> logins_;
+};
+
+} // namespace luna::hsm

@@ -1,0 +1,114 @@
+// Objects: typed attributes, sealed under the partition key with the object's identity
+// as associated data. PKCS#11 ownership rules (ch.10): public objects need no login;
+// private objects need the Crypto Officer to create or destroy and the CO or CU to read.
+#include "hsm/hsm_internal.h"
+#include "luna/errors.h"
+
+namespace luna::hsm {
+using namespace detail;
+
+namespace {
+constexpr std::uint32_t CKA_PRIVATE = 0x00000002;
+
+std::string objectAad(std::uint64_t serial, std::uint64_t handle) {
+    return "object/" + std::to_string(serial) + "/" + std::to_string(handle);
+}
+
+// CKA_PRIVATE defaults to true: an object is private unless its template says otherwise.
+bool isPrivate(const Attributes& a) {
+    auto it = a.find(CKA_PRIVATE);
+    return it == a.end() || (!it->second.empty() && it->second[0] != 0);
+}
+
+SecureBytes encodeAttributes(const Attributes& attrs) {
+    Record r;
+    for (const auto& [type, value] : attrs) r.setBytes(std::to_string(type), value);
+    return r.encodeSecure();
+}
+
+Attributes decodeAttributes(std::span<const std::uint8_t> b) {
+    Attributes out;
+    auto r = Record::decode(b);
+    for (const auto& [k, _] : r.fields()) out[static_cast<std::uint32_t>(std::stoul(k))] = r.bytes(k);
+    return out;
+}
+} // namespace
+
+
+std::uint64_t Hsm::createObject(const SessionId& s, std::string_view ref, const Attributes& attrs) {
+    std::lock_guard lock(mu_);
+    requireOperational();
+    auto p = loadPartition(ref);
+    if (!p.initialized) throw Error(rc::USER_PIN_NOT_INITIALIZED, "The partition is not initialized");
+    const auto me = sessionRole(s, p.serial);
+    if (me && credential(credKey(p.serial, *me)).boolean("mustChange"))
+        throw Error(rc::PIN_EXPIRED, "The password was set or reset and must be changed first (role changepw)");
+    if (isPrivate(attrs) && me != Role::CryptoOfficer)
+        throw Error(me == Role::CryptoUser ? rc::USER_NOT_AUTHORIZED : rc::USER_NOT_LOGGED_IN,
+                    "Creating a private object requires the Crypto Officer login");
+    auto st = state();
+    const std::uint64_t handle = st.u64("nextHandle", 1);
+    auto info = describe(p);
+    std::uint64_t handleOut = 0;
+    mutate([&] {
+        auto sealed = keys_->sealUnderPartition(p.serial, objectAad(p.serial, handle), encodeAttributes(attrs));
+        if (info.usedBytes + sealed.size() > p.size)
+            throw Error(rc::CONTAINER_OBJECT_STORAGE_FULL, "The partition has " +
+                                                               std::to_string(p.size - info.usedBytes) +
+                                                               " bytes free; the object needs " +
+                                                               std::to_string(sealed.size()));
+        store_->put(objectNs(p.serial), std::to_string(handle), sealed);
+        st.setU64("nextHandle", handle + 1);
+        saveState(st);
+        handleOut = handle;
+    });
+    return handleOut;
+}
+
+Attributes Hsm::readObject(const SessionId& s, std::string_view ref, std::uint64_t handle) const {
+    std::lock_guard lock(mu_);
+    requireOperational();
+    auto p = loadPartition(ref);
+    auto sealed = store_->get(objectNs(p.serial), std::to_string(handle));
+    if (!sealed) throw Error(rc::OBJECT_HANDLE_INVALID);
+    auto attrs = decodeAttributes(keys_->openUnderPartition(p.serial, objectAad(p.serial, handle), *sealed));
+    if (isPrivate(attrs)) {
+        const auto me = sessionRole(s, p.serial);
+        if (me != Role::CryptoOfficer && me != Role::CryptoUser) throw Error(rc::OBJECT_HANDLE_INVALID);
+    }
+    return attrs;
+}
+
+void Hsm::destroyObject(const SessionId& s, std::string_view ref, std::uint64_t handle) {
+    std::lock_guard lock(mu_);
+    requireOperational();
+    auto p = loadPartition(ref);
+    auto sealed = store_->get(objectNs(p.serial), std::to_string(handle));
+    if (!sealed) throw Error(rc::OBJECT_HANDLE_INVALID);
+    auto attrs = decodeAttributes(keys_->openUnderPartition(p.serial, objectAad(p.serial, handle), *sealed));
+    if (isPrivate(attrs)) {
+        const auto me = sessionRole(s, p.serial);
+        if (me != Role::CryptoOfficer)
+            throw Error(rc::USER_NOT_AUTHORIZED, "Destroying a private object requires the Crypto Officer login");
+    }
+    mutate([&] { store_->erase(objectNs(p.serial), std::to_string(handle)); });
+}
+
+std::vector<std::uint64_t> Hsm::listObjects(const SessionId& s, std::string_view ref) const {
+    std::lock_guard lock(mu_);
+    requireOperational();
+    auto p = loadPartition(ref);
+    const auto me = sessionRole(s, p.serial);
+    const bool seesPrivate = me == Role::CryptoOfficer || me == Role::CryptoUser;
+    std::vector<std::uint64_t> out;
+    for (const auto& [k, sealed] : store_->list(objectNs(p.serial))) {
+        const auto handle = std::stoull(k);
+        if (!seesPrivate &&
+            isPrivate(decodeAttributes(keys_->openUnderPartition(p.serial, objectAad(p.serial, handle), sealed))))
+            continue;
+        out.push_back(handle);
+    }
+    return out;
+}
+
+} // namespace luna::hsm
