@@ -44,6 +44,20 @@ std::optional<std::uint32_t> codeFromDbusErrorName(std::string_view dbusName) {
     return std::nullopt;
 }
 
+std::string lunashFailureLine(std::string_view command, const ErrorDef& shown) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "%X", shown.code);
+    std::string line = "Error: '";
+    line.append(command).append("' failed. (").append(hex).append(" : ").append(shown.name).append(")");
+    return line;
+}
+
+std::string lunashFailureLine(std::string_view command, std::uint32_t ckr) {
+    if (auto fw = lunaRetForCkr(ckr)) return lunashFailureLine(command, *fw);
+    if (auto def = findError(ckr)) return lunashFailureLine(command, *def);
+    return lunashFailureLine(command, ErrorDef{ckr, "CKR_UNKNOWN", "Unknown error"});
+}
+
 Error::Error(std::uint32_t code, std::string detail)
     : std::runtime_error(describe(code, detail)), code_(code), detail_(std::move(detail)) {}
 

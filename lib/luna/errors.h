@@ -2,6 +2,8 @@
 // its symbolic name, the message a person reads, and the D-Bus error name derived
 // from it. Daemons throw luna::Error; bus glue, lunash and the PKCS#11 library all
 // translate through this table so the same refusal reads the same everywhere.
+// Three code namespaces, three tables (layout and rules: docs/errors.md): CKRs (errorTable,
+// what daemons throw), client library RC_ codes and firmware LUNA_RET_ codes.
 #pragma once
 
 #include <cstdint>
@@ -92,6 +94,53 @@ std::optional<ErrorDef> findErrorByName(std::string_view name);
 std::string dbusErrorName(std::uint32_t code);
 // Inverse of dbusErrorName; nullopt if the name is not one of ours.
 std::optional<std::uint32_t> codeFromDbusErrorName(std::string_view dbusName);
+
+// ---- Client library return codes (guide ch.19 "Library Codes", lib/luna/library_errors.cpp).
+// A namespace apart from CKRs (0xC000xxxx): name "RC_...", message the guide's description.
+std::span<const ErrorDef> libraryErrorTable();
+std::optional<ErrorDef> findLibraryError(std::uint32_t code);
+std::optional<ErrorDef> findLibraryErrorByName(std::string_view name);
+
+// ---- Firmware return codes (guide ch.19 "Keycard and Token Return Codes",
+// lib/luna/luna_ret_table.cpp). Also a namespace apart: LUNA_RET 0x80000009 is not CKR 0x80000009.
+struct LunaRetDef {
+    std::uint32_t code;          // LUNA_RET_* value
+    std::string_view name;       // "LUNA_RET_PED_UNPLUGGED"
+    std::string_view ckrName;    // the CKR it becomes; empty for the one HSM-internal code
+};
+std::span<const LunaRetDef> lunaRetTable();
+// As a registry entry: name "LUNA_RET_...", message that of the CKR it becomes.
+std::optional<ErrorDef> findLunaRet(std::uint32_t code);
+std::optional<ErrorDef> findLunaRetByName(std::string_view name);
+// The CKR a firmware code becomes; nullopt for an unknown or HSM-internal code (callers
+// report CKR_GENERAL_ERROR then).
+std::optional<std::uint32_t> ckrFromLunaRet(std::uint32_t code);
+
+// Which firmware code lunash shows for a CKR: the identically named LUNA_RET_X when it maps to
+// CKR_X, else the row of lunashOriginTable() naming the CKR (a firmware code that becomes that
+// CKR), else nullopt: lunash then shows the CKR itself. luna_ret_table.cpp says why each
+// listed pair is what it is.
+struct LunashOrigin {
+    std::string_view ckrName;
+    std::string_view lunaRetName;
+};
+std::span<const LunashOrigin> lunashOriginTable();
+std::optional<ErrorDef> lunaRetForCkr(std::uint32_t ckr);
+
+// lunash's line for a command that failed, without the newline and without the
+// "Command Result : 65535 (Luna Shell execution)" trailer that follows after a blank line:
+//     Error: 'hsm login' failed. (300142 : LUNA_RET_PED_UNPLUGGED)
+// The guide's examples (ch.3, 11, 19) always show a code, uppercase hex without "0x" or
+// leading zeros, and the symbolic name of that code in the namespace it came from: firmware
+// (310102 : LUNA_RET_SM_SESSION_REALLOC_ERROR) or client library (C0000102 : RC_DATA_INVALID).
+// Our daemons refuse with CKRs, so the CKR overload shows lunaRetForCkr(ckr) when there is one
+// (reproducing the guide's lines: CKR_PED_UNPLUGGED gives the line above,
+// CKR_OPERATION_NOT_ALLOWED gives "(10A0B : LUNA_RET_OPERATION_RESTRICTED)"), else the CKR in
+// the same layout ("(80010007 : CKR_ACCESS_DENIED)"); an unregistered code shows as
+// CKR_UNKNOWN. The ErrorDef overload prints a code the caller already has (a LUNA_RET or RC
+// entry) as is. Command names are printed as given: lunash passes its canonical spelling.
+std::string lunashFailureLine(std::string_view command, std::uint32_t ckr);
+std::string lunashFailureLine(std::string_view command, const ErrorDef& shown);
 
 // The exception every layer throws for a refusal. what() is a sentence for a person.
 class Error : public std::runtime_error {
