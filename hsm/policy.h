@@ -72,10 +72,39 @@ PolicyChangeEffect evaluatePartitionPolicyChange(const PolicyValues& hsmPolicies
 std::uint32_t minimumPinLength(const PolicyValues& partitionPolicies);
 std::uint32_t maximumPinLength(const PolicyValues& partitionPolicies);
 
+// --- Additions beyond the first contract -------------------------------------------
+
+// Authentication model of the unit; decides the capabilities that differ between a
+// password-authenticated and a PED-authenticated HSM (caps 0, 1, 25, 37; ch.3).
+enum class AuthMethod { Password, Ped };
+// defaultHsmCapabilities() is the Password form.
+PolicyValues defaultHsmCapabilities(AuthMethod method);
+// defaultPartitionCapabilities(hsmPolicies) is the Password form: activation and
+// auto-activation (22/23) exist on PED-authenticated HSMs only (ch.10).
+PolicyValues defaultPartitionCapabilities(const PolicyValues& hsmCapabilities, const PolicyValues& hsmPolicies);
+
+// The highest value a partition policy may take: its partition capability, further
+// limited by the HSM policies it inherits (HSM 7 = 0 caps partition 0 and 4 at 0; HSM
+// 39 = 0 caps partition 37 at 0). 0 for an id without a policy.
+std::uint32_t partitionPolicyCeiling(const PolicyValues& hsmPolicies, const PolicyValues& capabilities,
+                                     std::uint32_t id);
+// Factory partition policies lowered to their ceilings: what a partition initialized
+// without a template (or with '#' lines) starts with under these HSM policies.
+PolicyValues defaultPartitionPolicies(const PolicyValues& hsmPolicies, const PolicyValues& capabilities);
+
+// Firmware version written in the first header line of exported templates by the
+// overloads without a firmwareVersion argument (the ch.3 samples show 7.1.0).
+inline constexpr std::string_view kPolicyTemplateFirmwareVersion = "7.1.0";
+
 // Policy templates (ch.3). Export writes the header and one line per template policy.
 std::string exportHsmTemplate(const PolicyValues& policies, std::string_view label, std::string_view serial);
 std::string exportPartitionTemplate(const PolicyValues& policies, const DestructiveMap& flags,
                                     std::string_view name, std::string_view serial);
+std::string exportHsmTemplate(const PolicyValues& policies, std::string_view label, std::string_view serial,
+                              std::string_view firmwareVersion);
+std::string exportPartitionTemplate(const PolicyValues& policies, const DestructiveMap& flags,
+                                    std::string_view name, std::string_view serial,
+                                    std::string_view firmwareVersion);
 
 struct HsmTemplate { PolicyValues policies; };
 struct PartitionTemplate { PolicyValues policies; DestructiveMap flags; };
