@@ -4,7 +4,7 @@
 // property changes -> reply; a luna::Error becomes the registry's D-Bus error.
 #pragma once
 
-#include "appliance_roles.h"
+#include "luna/appliance_roles.h"
 #include "hsm/hsm.h"
 #include "work_queue.h"
 

@@ -1,6 +1,6 @@
 // hsmd: owns the HSM core and serves it on the system bus (DBUS_SYSTEM_BUS_ADDRESS in
 // tests). Tiny on purpose: parse options, build the core, publish, wait for a signal.
-#include "appliance_roles.h"
+#include "luna/appliance_roles.h"
 #include "hsm_bus.h"
 #include "work_queue.h"
 
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
 
     try {
         luna::hsm::Hsm hsm(config);
-        luna::hsmd::RoleMap roleMap(roles);
+        luna::RoleMap roleMap(roles);
         luna::hsmd::WorkQueue work(std::max(1u, std::thread::hardware_concurrency()));
         auto conn = sdbus::createSystemBusConnection();
         luna::hsmd::HsmBus bus(*conn, hsm, roleMap, work);

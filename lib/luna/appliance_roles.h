@@ -1,7 +1,8 @@
 // Appliance roles of callers (admin, operator, monitor, audit), resolved from the
 // caller's uid through the roles file: lines "<uid-or-username> <role>", '#' comments.
 // uid 0 is admin. The file is re-read when it changes, so `user role` changes apply to
-// the next call without restarting hsmd.
+// the next call without restarting the daemon. sysconfd writes the file (atomically, by
+// rename); hsmd and sysconfd read it through RoleMap.
 #pragma once
 
 #include <sys/types.h>
@@ -15,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-namespace luna::hsmd {
+namespace luna {
 
 enum class AppRole : unsigned { Admin = 1, Operator = 2, Monitor = 4, Audit = 8 };
 
@@ -37,6 +38,14 @@ struct Permit {
 constexpr Permit operator|(AppRole a, AppRole b) { return {static_cast<unsigned>(a) | static_cast<unsigned>(b)}; }
 constexpr Permit operator|(Permit a, AppRole b) { return {a.mask | static_cast<unsigned>(b)}; }
 
+// One line of a roles file. parseRoleLine gives nullopt for a blank or comment-only line and
+// throws std::invalid_argument for a malformed one.
+struct RoleLine {
+    std::string who;   // user name or decimal uid
+    AppRole role;
+};
+std::optional<RoleLine> parseRoleLine(std::string_view line);
+
 class RoleMap {
 public:
     explicit RoleMap(std::filesystem::path file) : file_(std::move(file)) {}
@@ -48,7 +57,8 @@ private:
     std::mutex mu_;
     std::map<std::string, AppRole> entries_;
     std::timespec loadedMtime_{};
+    ino_t loadedInode_ = 0;
     bool loaded_ = false;
 };
 
-} // namespace luna::hsmd
+} // namespace luna

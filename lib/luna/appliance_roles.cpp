@@ -1,4 +1,4 @@
-#include "appliance_roles.h"
+#include "luna/appliance_roles.h"
 
 #include <pwd.h>
 #include <sys/stat.h>
@@ -6,9 +6,10 @@
 
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <vector>
 
-namespace luna::hsmd {
+namespace luna {
 
 std::optional<AppRole> appRoleFromName(std::string_view name) {
     for (auto [r, n] : kAppRoleNames)
@@ -22,6 +23,16 @@ std::string_view appRoleName(AppRole r) {
     return "none";
 }
 
+std::optional<RoleLine> parseRoleLine(std::string_view line) {
+    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    std::istringstream words{std::string(line)};
+    std::string who, role, extra;
+    if (!(words >> who)) return std::nullopt;
+    auto r = (words >> role) ? appRoleFromName(role) : std::nullopt;
+    if (!r || (words >> extra)) throw std::invalid_argument("malformed role line");
+    return RoleLine{who, *r};
+}
+
 void RoleMap::reloadIfChanged() {
     struct stat st {};
     if (::stat(file_.c_str(), &st) != 0) {
@@ -29,26 +40,25 @@ void RoleMap::reloadIfChanged() {
         loaded_ = false;
         return;
     }
-    if (loaded_ && st.st_mtim.tv_sec == loadedMtime_.tv_sec && st.st_mtim.tv_nsec == loadedMtime_.tv_nsec) return;
+    // sysconfd replaces the file by rename, so a new inode is the surest sign of a change.
+    if (loaded_ && st.st_ino == loadedInode_ && st.st_mtim.tv_sec == loadedMtime_.tv_sec &&
+        st.st_mtim.tv_nsec == loadedMtime_.tv_nsec)
+        return;
     std::ifstream in(file_);
     std::map<std::string, AppRole> entries;
     std::string line;
     int lineNo = 0;
     while (std::getline(in, line)) {
         ++lineNo;
-        if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-        std::istringstream words(line);
-        std::string who, role, extra;
-        if (!(words >> who)) continue;
-        auto r = (words >> role) ? appRoleFromName(role) : std::nullopt;
-        if (!r || (words >> extra)) {
+        try {
+            if (auto entry = parseRoleLine(line)) entries[entry->who] = entry->role;
+        } catch (const std::invalid_argument&) {
             syslog(LOG_WARNING, "%s:%d: ignoring malformed role line", file_.c_str(), lineNo);
-            continue;
         }
-        entries[who] = *r;
     }
     entries_ = std::move(entries);
     loadedMtime_ = st.st_mtim;
+    loadedInode_ = st.st_ino;
     loaded_ = true;
 }
 
@@ -65,4 +75,4 @@ std::optional<AppRole> RoleMap::roleOf(uid_t uid) {
     return std::nullopt;
 }
 
-} // namespace luna::hsmd
+} // namespace luna
