@@ -255,6 +255,16 @@ constexpr std::array kErrors = std::to_array<ErrorDef>({
     {0x8001000B, "CKR_PARTITION_NOT_FOUND", "No partition with that name or serial number"},
     {0x8001000C, "CKR_DOMAIN_INVALID", "Invalid cloning domain"},
     {0x8001000D, "CKR_TEMPLATE_INVALID", "Invalid policy template"},
+    {0x8001000E, "CKR_USER_NAME_INVALID", "Invalid user name"},
+    {0x8001000F, "CKR_USER_NOT_FOUND", "No appliance user with that name"},
+    {0x80010010, "CKR_USER_ALREADY_EXISTS", "A user with that name already exists"},
+    {0x80010011, "CKR_USER_BUILTIN", "The built-in appliance users cannot be changed this way"},
+    {0x80010012, "CKR_USER_LOGGED_IN", "The user is logged in"},
+    {0x80010013, "CKR_PASSWORD_QUALITY", "The password does not meet the appliance password rules"},
+    {0x80010014, "CKR_ROLE_INVALID", "Invalid appliance role"},
+    {0x80010015, "CKR_SSH_KEY_INVALID", "Invalid SSH public key"},
+    {0x80010016, "CKR_SSH_KEY_NOT_FOUND", "No SSH public key with that name"},
+    {0x80010017, "CKR_CONFIG_ACTIVATION_FAILED", "The new configuration failed to activate; the previous one was restored"},
 });
 } // namespace
 

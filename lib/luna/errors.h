@@ -81,6 +81,17 @@ inline constexpr std::uint32_t PARTITION_NAME_INVALID = 0x8001000A;
 inline constexpr std::uint32_t PARTITION_NOT_FOUND = 0x8001000B;
 inline constexpr std::uint32_t DOMAIN_INVALID = 0x8001000C;
 inline constexpr std::uint32_t TEMPLATE_INVALID = 0x8001000D;
+// Appliance users and configuration (sysconfd).
+inline constexpr std::uint32_t USER_NAME_INVALID = 0x8001000E;
+inline constexpr std::uint32_t USER_NOT_FOUND = 0x8001000F;
+inline constexpr std::uint32_t USER_ALREADY_EXISTS = 0x80010010;
+inline constexpr std::uint32_t USER_BUILTIN = 0x80010011;
+inline constexpr std::uint32_t USER_LOGGED_IN = 0x80010012;
+inline constexpr std::uint32_t PASSWORD_QUALITY = 0x80010013;
+inline constexpr std::uint32_t ROLE_INVALID = 0x80010014;
+inline constexpr std::uint32_t SSH_KEY_INVALID = 0x80010015;
+inline constexpr std::uint32_t SSH_KEY_NOT_FOUND = 0x80010016;
+inline constexpr std::uint32_t CONFIG_ACTIVATION_FAILED = 0x80010017;
 } // namespace rc
 
 // Every row of the registry, ordered by code (checked by a unit test).
