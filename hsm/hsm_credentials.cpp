@@ -60,4 +60,11 @@ bool Hsm::checkCredential(std::string_view key, std::string_view secret, std::op
     return crypto::constantTimeEqual(digest, expected);
 }
 
+void detail::requireCurrentPin(const Store& store, std::uint64_t serial, std::optional<Role> role) {
+    if (!role) return;
+    auto b = store.get(kCredNs, credKey(serial, *role));
+    if (b && Record::decode(*b).boolean("mustChange"))
+        throw Error(rc::PIN_EXPIRED, "The password was set or reset and must be changed first (role changepw)");
+}
+
 } // namespace luna::hsm

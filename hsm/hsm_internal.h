@@ -30,6 +30,11 @@ inline std::string credKey(std::uint64_t serial, Role r) {
     return std::to_string(serial) + "/" + std::string(roleInfo(r).shortName);
 }
 
+// HSM policy 21 (ch.3, ch.21): a credential set or reset under it must be changed before
+// its role does anything else. Throws CKR_PIN_EXPIRED if `role` (the session's login on
+// partition `serial`, if any) still has such a credential.
+void requireCurrentPin(const Store& store, std::uint64_t serial, std::optional<Role> role);
+
 Bytes encodePolicies(const PolicyValues& v);
 PolicyValues decodePolicies(std::span<const std::uint8_t> b);
 Bytes encodeFlags(const DestructiveMap& m);

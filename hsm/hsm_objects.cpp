@@ -41,8 +41,7 @@ std::uint64_t Hsm::createObject(const SessionId& s, std::string_view ref, const 
     auto p = loadPartition(ref);
     if (!p.initialized) throw Error(rc::USER_PIN_NOT_INITIALIZED, "The partition is not initialized");
     const auto me = sessionRole(s, p.serial);
-    if (me && credential(credKey(p.serial, *me)).boolean("mustChange"))
-        throw Error(rc::PIN_EXPIRED, "The password was set or reset and must be changed first (role changepw)");
+    requireCurrentPin(*store_, p.serial, me);
     if (isPrivate(attrs) && me != Role::CryptoOfficer)
         throw Error(me == Role::CryptoUser ? rc::USER_NOT_AUTHORIZED : rc::USER_NOT_LOGGED_IN,
                     "Creating a private object requires the Crypto Officer login");
@@ -69,11 +68,12 @@ Attributes Hsm::readObject(const SessionId& s, std::string_view ref, std::uint64
     std::lock_guard lock(mu_);
     requireOperational();
     auto p = loadPartition(ref);
+    const auto me = sessionRole(s, p.serial);
+    requireCurrentPin(*store_, p.serial, me);
     auto sealed = store_->get(objectNs(p.serial), std::to_string(handle));
     if (!sealed) throw Error(rc::OBJECT_HANDLE_INVALID);
     auto attrs = decodeAttributes(keys_->openUnderPartition(p.serial, objectAad(p.serial, handle), *sealed));
     if (isPrivate(attrs)) {
-        const auto me = sessionRole(s, p.serial);
         if (me != Role::CryptoOfficer && me != Role::CryptoUser) throw Error(rc::OBJECT_HANDLE_INVALID);
     }
     return attrs;
@@ -83,11 +83,12 @@ void Hsm::destroyObject(const SessionId& s, std::string_view ref, std::uint64_t 
     std::lock_guard lock(mu_);
     requireOperational();
     auto p = loadPartition(ref);
+    const auto me = sessionRole(s, p.serial);
+    requireCurrentPin(*store_, p.serial, me);
     auto sealed = store_->get(objectNs(p.serial), std::to_string(handle));
     if (!sealed) throw Error(rc::OBJECT_HANDLE_INVALID);
     auto attrs = decodeAttributes(keys_->openUnderPartition(p.serial, objectAad(p.serial, handle), *sealed));
     if (isPrivate(attrs)) {
-        const auto me = sessionRole(s, p.serial);
         if (me != Role::CryptoOfficer)
             throw Error(rc::USER_NOT_AUTHORIZED, "Destroying a private object requires the Crypto Officer login");
     }
@@ -99,6 +100,7 @@ std::vector<std::uint64_t> Hsm::listObjects(const SessionId& s, std::string_view
     requireOperational();
     auto p = loadPartition(ref);
     const auto me = sessionRole(s, p.serial);
+    requireCurrentPin(*store_, p.serial, me);
     const bool seesPrivate = me == Role::CryptoOfficer || me == Role::CryptoUser;
     std::vector<std::uint64_t> out;
     for (const auto& [k, sealed] : store_->list(objectNs(p.serial))) {

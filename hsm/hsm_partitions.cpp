@@ -160,11 +160,18 @@ std::string Hsm::createPartition(const SessionId& s, std::string_view name, std:
         throw Error(rc::HSM_STORAGE_FULL, "Not enough free HSM storage: " + std::to_string(free - kPartitionOverheadBytes) +
                                               " bytes available for a new partition");
     // Serial = HSM serial followed by a three-digit index, as the reference shows (700022008).
-    const std::uint64_t base = std::stoull(state().str("serial")) * 1000;
+    // The index moves on from the last one handed out, so a deleted partition's serial is not
+    // given to the next one (a recreated partition is a new partition, ch.10).
+    auto st = state();
+    const std::uint64_t base = std::stoull(st.str("serial")) * 1000;
+    const std::uint64_t last = st.u64("lastPartitionIndex");
     std::uint64_t serial = 0;
-    for (std::uint64_t idx = 1; idx < 1000 && !serial; ++idx)
+    for (std::uint64_t step = 1; step < 1000 && !serial; ++step) {
+        const std::uint64_t idx = (last + step - 1) % 999 + 1;
         if (std::none_of(parts.begin(), parts.end(), [&](const auto& p) { return p.serial == base + idx; }))
             serial = base + idx;
+    }
+    st.setU64("lastPartitionIndex", serial - base);
     Partition p;
     p.serial = serial;
     p.name = std::string(name);
@@ -176,6 +183,7 @@ std::string Hsm::createPartition(const SessionId& s, std::string_view name, std:
     mutate([&] {
         keys_->createPartitionKey(serial);
         savePartition(p);
+        saveState(st);
     });
     return std::to_string(serial);
 }
@@ -349,6 +357,7 @@ void Hsm::initRole(const SessionId& s, std::string_view ref, Role role, std::str
     if (me != creator)
         throw Error(rc::USER_NOT_LOGGED_IN, std::string("Creating the ") + std::string(roleInfo(role).name) +
                                                 " requires the " + std::string(roleInfo(creator).name) + " login");
+    requireCurrentPin(*store_, p.serial, me);
     checkPartitionPin(pin, minimumPinLength(p.policies), maximumPinLength(p.policies));
     const bool mustChange = policies("policies")[kForceChangePolicy] == 1;
     mutate([&] { setCredential(credKey(p.serial, role), pin, p.serial, mustChange); });
@@ -386,6 +395,7 @@ void Hsm::resetRolePin(const SessionId& s, std::string_view ref, Role role, std:
     } else {
         throw Error(rc::USER_TYPE_INVALID, "Only the Crypto Officer and Crypto User can be reset");
     }
+    requireCurrentPin(*store_, p.serial, me);
     const auto key = credKey(p.serial, role);
     auto rec = credential(key);
     if (rec.boolean("permanent"))
