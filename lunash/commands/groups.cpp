@@ -1,0 +1,13 @@
+#include "commands/groups.h"
+
+namespace lunash {
+
+// Order is the order of the top-level list: help and exit first, as the reference shows.
+void registerAllCommands(CommandTable& t) {
+    registerBasicCommands(t);
+    registerHsmCommands(t);
+    registerPartitionCommands(t);
+    registerStatusCommands(t);
+}
+
+} // namespace lunash

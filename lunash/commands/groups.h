@@ -1,0 +1,14 @@
+// One register function per command group; each lives in its own file and adds that group's
+// rows. A new group (user, my, sysconf, ...) is one more file and one more line in groups.cpp.
+#pragma once
+
+#include "registry.h"
+
+namespace lunash {
+
+void registerBasicCommands(CommandTable& t);       // help, exit
+void registerHsmCommands(CommandTable& t);         // hsm
+void registerPartitionCommands(CommandTable& t);   // partition
+void registerStatusCommands(CommandTable& t);      // status
+
+} // namespace lunash
