@@ -1,0 +1,76 @@
+# shellcheck shell=bash
+# Shared by the integration tests: a temp dir, the appliance in it (tools/lib/appliance.sh),
+# callers under test uids, and checks that count failures instead of stopping at the first.
+# Needs LUNA_HSMD and LUNA_CLIENT (meson passes them). Exit 77 = skipped.
+set -euo pipefail
+# shellcheck source=../../tools/lib/appliance.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib/appliance.sh"
+LUNA_ERR_PREFIX=$(basename "$0" .sh)
+: "${LUNA_HSMD:?set by meson}" "${LUNA_CLIENT:?set by meson}"
+LUNA_HSMD=$(readlink -f "$LUNA_HSMD") LUNA_CLIENT=$(readlink -f "$LUNA_CLIENT")
+LUNA_XML_DIR=$LUNA_ROOT/lib/dbus
+HSM_XML=("$LUNA_XML_DIR/com.safenet.Luna.Hsm.xml" "$LUNA_XML_DIR/com.safenet.Luna.Partitions.xml")
+
+# Test callers: numeric uids with no /etc/passwd entry on the host. The roles file names them by
+# uid; the private bus knows them by these names (see luna_bus_up).
+ADMIN=4101 MONITOR=4102 NOROLE=4103 OPERATOR=4104
+ERR=com.safenet.Luna.Error
+SO_PW=sopin-1234
+failures=0 checks=0
+
+skip() { echo "SKIP: $*"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root to run callers under other uids"
+
+T=$(mktemp -d /tmp/luna-itest.XXXXXX)
+cleanup() {
+  local rc=$?
+  luna_hsmd_down "$T" 2>/dev/null || true
+  luna_bus_down "$T" 2>/dev/null || true
+  luna_systemd_down "$T" 2>/dev/null || true
+  if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -f "$T/hsmd.log" ]; then
+    echo "--- hsmd log"; cat "$T/hsmd.log"; fi
+  rm -rf "$T"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+pass() { checks=$((checks + 1)); echo "ok: $*"; }
+fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL: $*"; }
+
+# expect DESCRIPTION EXPECTED ACTUAL: exact match.
+expect() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi; }
+# expect_match DESCRIPTION GREP-PATTERN ACTUAL
+expect_match() {
+  if printf '%s\n' "$3" | grep -qE -- "$2"; then pass "$1"; else fail "$1: expected /$2/, got '$3'"; fi
+}
+
+# expect_ok DESCRIPTION ACTUAL: the call did not fail.
+expect_ok() { case $2 in ERROR*) fail "$1: $2" ;; *) pass "$1" ;; esac; }
+
+# as UID CMD...: run CMD as UID with no supplementary groups.
+as() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --clear-groups -- "$@"; }
+# client UID CMD...: luna-client as UID; prints its output (errors as "ERROR name: message").
+client() { local u=$1; shift; as "$u" "$T/bin/luna-client" "$@" 2>&1 || true; }
+# prop NAME: a property of the HSM as root (uid 0 is always admin), bare value.
+prop() { client 0 get "$1"; }
+
+# appliance_up: the private bus and hsmd as the stand-in luna-hsm uid, callers by role.
+appliance_up() {
+  luna_stage "$T" "$LUNA_HSMD" "$LUNA_CLIENT"
+  printf '# test roles\n%s admin\n%s monitor\n%s operator\n' "$ADMIN" "$MONITOR" "$OPERATOR" >"$T/roles"
+  chmod 0644 "$T/roles"
+  luna_bus_up "$T" "$LUNA_HSMD_UID" "luna-admin:$ADMIN" "luna-monitor:$MONITOR" \
+    "luna-norole:$NOROLE" "luna-operator:$OPERATOR"
+  luna_hsmd_up "$T" "$T/bin/hsmd" "$LUNA_HSMD_UID" "$T/roles" --kdf-iterations 1000
+}
+
+# finish: stop hsmd (it must exit 0 on SIGTERM), print the tally, exit accordingly.
+finish() {
+  if [ -s "$T/hsmd.pid" ]; then
+    local rc=0
+    luna_hsmd_down "$T" || rc=$?
+    expect "hsmd exits cleanly on SIGTERM" 0 "$rc"
+  fi
+  echo "$checks checks, $failures failed"
+  [ "$failures" = 0 ]
+}
