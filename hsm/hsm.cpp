@@ -19,7 +19,6 @@ constexpr std::uint32_t kAuditThreshold = 3;
 constexpr std::chrono::seconds kAuditLockout{30};
 constexpr std::string_view kModel = "Luna K7 (simulated)";
 constexpr std::string_view kPartNumber = "808-000048-002";
-constexpr std::string_view kFirmware = "7.2.0";
 constexpr std::uint32_t kStcPolicy = 39;
 
 std::string newSerial() {
@@ -168,7 +167,7 @@ HsmInfo Hsm::info() const {
     i.serial = st.str("serial");
     i.model = std::string(kModel);
     i.partNumber = std::string(kPartNumber);
-    i.firmware = std::string(kFirmware);
+    i.firmware = std::string(kFirmwareVersion);
     i.authMethod = "Password";
     i.manuallyZeroized = st.boolean("manuallyZeroized");
     i.decommissioned = st.boolean("decommissioned");
@@ -189,17 +188,30 @@ HsmInfo Hsm::info() const {
 
 // ---- lifecycle ----------------------------------------------------------------------------
 
-bool Hsm::init(const SessionId& s, std::string_view label, std::string_view soPassword, std::string_view domain) {
+bool Hsm::init(const SessionId& s, std::string_view label, std::string_view soPassword, std::string_view domain,
+               std::optional<std::string_view> policyTemplate) {
     std::lock_guard lock(mu_);
     auto st = state();
     if (st.boolean("tamper")) throw Error(rc::HSM_TAMPERED);
     if (st.boolean("stm")) throw Error(rc::CMD_NOT_ALLOWED_HSM_IN_TRANSPORT);
     checkHsmLabel(label);
+    // A template replaces every template policy: listed values, factory values for the rest.
+    std::optional<PolicyValues> templated;
+    if (policyTemplate) {
+        auto caps = policies("capabilities");
+        auto parsed = parseHsmTemplate(*policyTemplate, caps);
+        templated = policies("policies");
+        auto factory = defaultHsmPolicies();
+        for (const auto& def : hsmPolicyTable())
+            if (def.inTemplate) (*templated)[def.id] = parsed.policies.count(def.id) ? parsed.policies.at(def.id) : factory[def.id];
+        (*templated)[33] = std::min((*templated)[33], caps[33]);
+    }
     if (st.boolean("initialized")) {
         // Soft init (ch.7): SO login required; SO and domain kept; partitions destroyed.
         requireSo(s);
         mutate([&] {
             eraseAllPartitions();
+            if (templated) savePolicies("policies", *templated);
             st.set("label", label);
             saveState(st);
         });
@@ -210,6 +222,7 @@ bool Hsm::init(const SessionId& s, std::string_view label, std::string_view soPa
     checkDomain(domain);
     mutate([&] {
         eraseAllPartitions();
+        if (templated) savePolicies("policies", *templated);
         keys_->createKek();
         setCredential("so", soPassword, std::nullopt, false);
         store_->put(kHsmNs, "domain", keys_->sealUnderKek("hsm/domain", asBytes(domain)));
@@ -227,6 +240,7 @@ bool Hsm::init(const SessionId& s, std::string_view label, std::string_view soPa
 // table): partitions and their contents and roles, the HSM SO, the cloning domain and
 // the KEK under which all of them were sealed.
 void Hsm::destroyHsmSecrets(bool keepAuditor, bool resetPolicies) {
+    bumpEpoch();
     eraseAllPartitions();
     keys_->destroyKek();
     store_->erase(kCredNs, "so");
@@ -446,6 +460,7 @@ PolicyChangeEffect Hsm::changeHsmPolicy(const SessionId& s, std::uint32_t id, st
         else if (effect.destructive) eraseAllPartitions();
     });
     if (effect.destructive || effect.zeroizeHsm) store_->scrub();
+    bumpEpoch();
     return effect;
 }
 
@@ -453,7 +468,7 @@ std::string Hsm::exportHsmTemplate() const {
     std::lock_guard lock(mu_);
     auto st = state();
     return luna::hsm::exportHsmTemplate(policies("policies"), st.boolean("initialized") ? st.str("label") : "",
-                                        st.boolean("initialized") ? st.str("serial") : "");
+                                        st.boolean("initialized") ? st.str("serial") : "", kFirmwareVersion);
 }
 
 } // namespace luna::hsm

@@ -13,6 +13,7 @@
 #include "hsm/roles.h"
 #include "hsm/store.h"
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -36,6 +37,7 @@ struct HsmConfig {
 
 inline constexpr std::uint64_t kPartitionOverheadBytes = 9216;   // ~9 KB per partition (ch.10)
 inline constexpr std::uint32_t kMaxLicensedPartitions = 100;
+inline constexpr std::string_view kFirmwareVersion = "7.2.0";
 
 struct HsmInfo {
     std::string status;             // ch.8 spelling
@@ -103,7 +105,10 @@ public:
     // Hard init when not initialized (no login), soft init when initialized (needs the
     // session's HSM SO login; keeps SO and domain, destroys partitions). Returns true for
     // a hard init.
-    bool init(const SessionId& s, std::string_view label, std::string_view soPassword, std::string_view domain);
+    // policyTemplate: an HSM policy template (ch.3 format) applied as part of the init;
+    // its '#' or missing lines take factory values. Validated before anything changes.
+    bool init(const SessionId& s, std::string_view label, std::string_view soPassword, std::string_view domain,
+              std::optional<std::string_view> policyTemplate = std::nullopt);
     void zeroize();
     void factoryReset();
     void decommission();
@@ -137,7 +142,8 @@ public:
 
     // --- inside a partition (the Partition SO, CO and CU: lunacm over NTLS) -----------
     void initPartition(const SessionId& s, std::string_view ref, std::string_view label, std::string_view psoPin,
-                       std::string_view domain);
+                       std::string_view domain, std::optional<std::string_view> policyTemplate = std::nullopt);
+    std::string exportPartitionTemplate(std::string_view ref) const;
     void loginPartition(const SessionId& s, std::string_view ref, Role role, std::string_view pin);
     void logoutPartition(const SessionId& s, std::string_view ref);
     std::optional<Role> partitionLogin(const SessionId& s, std::string_view ref) const;
@@ -155,6 +161,22 @@ public:
     Attributes readObject(const SessionId& s, std::string_view ref, std::uint64_t handle) const;
     void destroyObject(const SessionId& s, std::string_view ref, std::uint64_t handle);
     std::vector<std::uint64_t> listObjects(const SessionId& s, std::string_view ref) const;
+
+    // --- for the data plane (hsm/data_plane.h), which keeps objects, logins and policies
+    // cached in memory so no crypto operation re-decrypts or re-parses anything ---------
+    // Moves whenever something such a cache holds may have changed behind its back:
+    // partitions erased or cleared, logins dropped, policies changed.
+    std::uint64_t epoch() const noexcept { return epoch_.load(std::memory_order_acquire); }
+    struct LoginState {
+        Role role;
+        bool pinExpired;   // HSM policy 21: the role must change its password first
+    };
+    std::optional<LoginState> partitionLoginState(const SessionId& s, std::uint64_t serial) const;
+    // Every token object of a partition, private ones included: the data plane applies
+    // the visibility rules itself, per caller, on its cached copy.
+    std::vector<std::pair<std::uint64_t, Attributes>> partitionObjects(std::uint64_t serial) const;
+    // Replaces an object's attributes under the same handle (C_SetAttributeValue).
+    void updateObject(const SessionId& s, std::string_view ref, std::uint64_t handle, const Attributes& attrs);
 
 private:
     struct Logins {
@@ -194,6 +216,7 @@ private:
     void saveCredential(std::string_view key, const Record& r);
 
     void destroyHsmSecrets(bool keepAuditor, bool resetPolicies);
+    void bumpEpoch() noexcept { epoch_.fetch_add(1, std::memory_order_acq_rel); }
 
     HsmConfig config_;
     std::unique_ptr<Clock> ownClock_;
@@ -202,6 +225,7 @@ private:
     std::unique_ptr<Store> store_;
     std::unique_ptr<Keyring> keys_;
     std::map<SessionId, Logins> logins_;
+    std::atomic<std::uint64_t> epoch_{0};
 };
 
 } // namespace luna::hsm

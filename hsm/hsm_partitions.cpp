@@ -107,11 +107,13 @@ std::optional<Role> Hsm::sessionRole(const SessionId& s, std::uint64_t serial) c
 }
 
 void Hsm::forgetPartitionLogins(std::uint64_t serial) {
+    bumpEpoch();
     for (auto& [_, l] : logins_) l.partitions.erase(serial);
 }
 
 // Objects and (unless kept) the partition's roles; the partition itself stays.
 void Hsm::clearPartitionContents(Partition& p, bool keepRoles) {
+    bumpEpoch();
     store_->eraseNamespace(objectNs(p.serial));
     if (!keepRoles) {
         for (Role r : {Role::PartitionSo, Role::CryptoOfficer, Role::CryptoUser})
@@ -124,6 +126,7 @@ void Hsm::clearPartitionContents(Partition& p, bool keepRoles) {
 }
 
 void Hsm::erasePartition(std::uint64_t serial) {
+    bumpEpoch();
     store_->eraseNamespace(objectNs(serial));
     for (Role r : {Role::PartitionSo, Role::CryptoOfficer, Role::CryptoUser}) store_->erase(kCredNs, credKey(serial, r));
     store_->erase(kPartitionDomainNs, std::to_string(serial));
@@ -177,8 +180,8 @@ std::string Hsm::createPartition(const SessionId& s, std::string_view name, std:
     p.name = std::string(name);
     p.size = bytes;
     const auto hsmPol = policies("policies");
-    p.capabilities = defaultPartitionCapabilities(hsmPol);
-    p.policies = defaultPartitionPolicies();
+    p.capabilities = defaultPartitionCapabilities(policies("capabilities"), hsmPol);
+    p.policies = defaultPartitionPolicies(hsmPol, p.capabilities);
     p.flags = defaultPartitionDestructiveFlags();
     mutate([&] {
         keys_->createPartitionKey(serial);
@@ -242,7 +245,7 @@ PartitionInfo Hsm::showPartition(std::string_view ref) const {
 // ---- inside a partition ------------------------------------------------------------------
 
 void Hsm::initPartition(const SessionId& s, std::string_view ref, std::string_view label, std::string_view psoPin,
-                        std::string_view domain) {
+                        std::string_view domain, std::optional<std::string_view> policyTemplate) {
     std::lock_guard lock(mu_);
     requireOperational();
     auto p = loadPartition(ref);
@@ -253,10 +256,23 @@ void Hsm::initPartition(const SessionId& s, std::string_view ref, std::string_vi
             throw Error(rc::USER_NOT_LOGGED_IN, "Re-initializing a partition requires the Partition SO login");
     }
     checkHsmLabel(label);
-    checkPartitionPin(psoPin, minimumPinLength(p.policies), maximumPinLength(p.policies));
+    // Init sets the partition policies and destructiveness flags afresh: from the template
+    // if one is given ('#' or missing lines take factory values), else factory values, in
+    // both cases no higher than the HSM allows.
+    const auto hsmPol = policies("policies");
+    auto initialPolicies = defaultPartitionPolicies(hsmPol, p.capabilities);
+    auto initialFlags = defaultPartitionDestructiveFlags();
+    if (policyTemplate) {
+        auto parsed = parsePartitionTemplate(*policyTemplate, hsmPol, p.capabilities);
+        for (auto [id, v] : parsed.policies) initialPolicies[id] = v;
+        for (auto [id, f] : parsed.flags) initialFlags[id] = f;
+    }
+    checkPartitionPin(psoPin, minimumPinLength(initialPolicies), maximumPinLength(initialPolicies));
     checkDomain(domain);
     mutate([&] {
         clearPartitionContents(p, false);
+        p.policies = initialPolicies;
+        p.flags = initialFlags;
         p.label = std::string(label);
         p.initialized = true;
         setCredential(credKey(p.serial, Role::PartitionSo), psoPin, p.serial, false);
@@ -416,6 +432,13 @@ void Hsm::resetRolePin(const SessionId& s, std::string_view ref, Role role, std:
     });
 }
 
+std::string Hsm::exportPartitionTemplate(std::string_view ref) const {
+    std::lock_guard lock(mu_);
+    auto p = loadPartition(ref);
+    return luna::hsm::exportPartitionTemplate(p.policies, p.flags, p.initialized ? p.label : "",
+                                              p.initialized ? std::to_string(p.serial) : "", kFirmwareVersion);
+}
+
 std::vector<PolicyRow> Hsm::partitionPolicies(std::string_view ref) const {
     std::lock_guard lock(mu_);
     auto p = loadPartition(ref);
@@ -443,6 +466,7 @@ PolicyChangeEffect Hsm::changePartitionPolicy(const SessionId& s, std::string_vi
         if (effect.destructive) clearPartitionContents(p, true);
         savePartition(p);
     });
+    bumpEpoch();
     if (effect.destructive) store_->scrub();
     return effect;
 }

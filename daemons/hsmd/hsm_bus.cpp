@@ -182,6 +182,17 @@ void HsmBus::Init(sdbus::Result<bool>&& result, std::string label, std::string s
     });
 }
 
+void HsmBus::InitFromTemplate(sdbus::Result<bool>&& result, std::string label, std::string soPassword,
+                              std::string domain, std::string policyTemplate) {
+    auto caller = authorize(kAdmin);
+    offload(std::move(result), [=, this] {
+        bool hard = hsm_.init(caller.sender, label, soPassword, domain, std::string_view(policyTemplate));
+        syslog(LOG_NOTICE, "HSM %s-initialized with a policy template by %s", hard ? "hard" : "soft",
+               caller.sender.c_str());
+        return std::tuple<bool>(hard);
+    });
+}
+
 void HsmBus::Login(sdbus::Result<>&& result, std::string password) {
     auto caller = authorize(kOperators);
     offload(std::move(result), [=, this] {

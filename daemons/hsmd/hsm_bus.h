@@ -41,6 +41,8 @@ private:
 
     // com.safenet.Luna.Hsm
     void Init(sdbus::Result<bool>&& result, std::string label, std::string soPassword, std::string domain) override;
+    void InitFromTemplate(sdbus::Result<bool>&& result, std::string label, std::string soPassword,
+                          std::string domain, std::string policyTemplate) override;
     void Login(sdbus::Result<>&& result, std::string password) override;
     void Logout() override;
     void ChangePassword(sdbus::Result<>&& result, std::string oldPassword, std::string newPassword) override;
