@@ -113,4 +113,37 @@ std::vector<std::uint64_t> Hsm::listObjects(const SessionId& s, std::string_view
     return out;
 }
 
+// ---- for the data plane ----------------------------------------------------------------------
+
+std::vector<std::pair<std::uint64_t, Attributes>> Hsm::partitionObjects(std::uint64_t serial) const {
+    std::lock_guard lock(mu_);
+    requireOperational();
+    std::vector<std::pair<std::uint64_t, Attributes>> out;
+    for (const auto& [k, sealed] : store_->list(objectNs(serial))) {
+        const auto handle = std::stoull(k);
+        out.emplace_back(handle, decodeAttributes(keys_->openUnderPartition(serial, objectAad(serial, handle), sealed)));
+    }
+    return out;
+}
+
+void Hsm::updateObject(const SessionId& s, std::string_view ref, std::uint64_t handle, const Attributes& attrs) {
+    std::lock_guard lock(mu_);
+    requireOperational();
+    auto p = loadPartition(ref);
+    const auto me = sessionRole(s, p.serial);
+    requireCurrentPin(*store_, p.serial, me);
+    auto sealed = store_->get(objectNs(p.serial), std::to_string(handle));
+    if (!sealed) throw Error(rc::OBJECT_HANDLE_INVALID);
+    auto old = decodeAttributes(keys_->openUnderPartition(p.serial, objectAad(p.serial, handle), *sealed));
+    if ((isPrivate(old) || isPrivate(attrs)) && me != Role::CryptoOfficer)
+        throw Error(rc::USER_NOT_AUTHORIZED, "Changing a private object requires the Crypto Officer login");
+    auto info = describe(p);
+    mutate([&] {
+        auto resealed = keys_->sealUnderPartition(p.serial, objectAad(p.serial, handle), encodeAttributes(attrs));
+        if (info.usedBytes - sealed->size() + resealed.size() > p.size)
+            throw Error(rc::CONTAINER_OBJECT_STORAGE_FULL, "The partition has no room for the changed object");
+        store_->put(objectNs(p.serial), std::to_string(handle), resealed);
+    });
+}
+
 } // namespace luna::hsm
