@@ -20,9 +20,7 @@ expect "still not initialized" false "$(prop Initialized)"
 # operator: not an admin, so no Init either
 expect_match "operator Init is refused" "^$denied" "$(client $OPERATOR init lab $SO_PW dom)"
 
-# no role: refused even reads
-expect_match "no-role Status read is refused" "^$denied" "$(client $NOROLE get Status)"
-expect_match "no-role Label read is refused" "^$denied" "$(client $NOROLE get Label)"
+# no role: refused even reads (property reads: test-norole-properties.sh)
 expect_match "no-role List is refused" "^$denied" "$(client $NOROLE list)"
 expect_match "no-role GetLoginState is refused" "^$denied" "$(client $NOROLE login-state)"
 expect_match "no-role Init is refused" "^$denied" "$(client $NOROLE init lab $SO_PW dom)"
