@@ -41,10 +41,13 @@ luna_stage() {
   mkdir -p "$d/bin" && chmod 0755 "$d" "$d/bin" && install -m 0755 "$@" "$d/bin/"
 }
 
-# luna_wait_for CMD...: poll CMD for up to ${LUNA_WAIT:-20} s.
+# luna_wait_for CMD...: poll CMD for up to ${LUNA_WAIT:-20} s; CMD exits 3 to give up at once.
 luna_wait_for() {
-  local i=0 n=$(( ${LUNA_WAIT:-20} * 10 ))
-  until "$@" >/dev/null 2>&1; do
+  local i=0 n=$(( ${LUNA_WAIT:-20} * 10 )) rc
+  while :; do
+    rc=0; "$@" >/dev/null 2>&1 || rc=$?
+    [ "$rc" = 0 ] && return 0
+    [ "$rc" = 3 ] && return 1
     i=$((i + 1)); [ "$i" -lt "$n" ] || return 1
     sleep 0.1
   done
@@ -125,8 +128,10 @@ CONF
 luna_hsmd_up() {
   local d=$1 hsmd=$2 uid=$3 roles=$4; shift 4
   local run=()
-  mkdir -p "$d/state" && chown "$uid:$uid" "$d/state" && chmod 0700 "$d/state"
-  [ "$uid" = "$(id -u)" ] || run=(setpriv --reuid="$uid" --regid="$uid" --clear-groups --)
+  mkdir -p "$d/state" && chmod 0700 "$d/state"
+  if [ "$uid" != "$(id -u)" ]; then
+    chown "$uid:$uid" "$d/state" && run=(setpriv --reuid="$uid" --regid="$uid" --clear-groups --)
+  fi
   ${LUNA_DETACH:+setsid} "${run[@]}" "$hsmd" --state-dir "$d/state" --roles "$roles" "$@" \
     >"$d/hsmd.log" 2>&1 </dev/null &
   echo $! >"$d/hsmd.pid"
@@ -137,7 +142,7 @@ luna_hsmd_up() {
 }
 
 luna_hsmd_ready() {
-  kill -0 "$1" 2>/dev/null || return 2
+  kill -0 "$1" 2>/dev/null || return 3
   luna_name_owned
 }
 
