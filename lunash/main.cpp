@@ -74,7 +74,10 @@ int main(int argc, char** argv) {
         ::signal(SIGQUIT, SIG_IGN);
         ::signal(SIGTSTP, SIG_IGN);
         std::cout << "\nLuna Network HSM 7.2 (simulated) Command Line Shell v" << LUNASH_VERSION << "\n\n";
-        return lunash::runInteractive(shell, kPrompt) ? 0 : 1;
+        // A person at a terminal read each Command Result; the exit status is for scripts
+        // (-c and piped sessions).
+        lunash::runInteractive(shell, kPrompt);
+        return 0;
     }
     // Commands on a pipe: read and echoed like typed ones, so the transcript reads the same.
     bool allOk = true;

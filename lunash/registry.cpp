@@ -2,6 +2,7 @@
 
 #include "match.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <stdexcept>
@@ -31,7 +32,12 @@ Node* CommandTable::ensurePath(const std::vector<std::string_view>& path) {
             c = &nodes_.emplace_back();
             c->name = std::string(word);
             c->parent = n;
-            n->children.push_back(c);
+            // Sub-commands read alphabetically, as in the reference; the top level keeps the
+            // registration order (help and exit first).
+            auto at = n->children.end();
+            if (n != root_)
+                at = std::find_if(n->children.begin(), n->children.end(), [&](const Node* k) { return k->name > word; });
+            n->children.insert(at, c);
         }
         n = c;
     }

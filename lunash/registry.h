@@ -19,7 +19,7 @@ struct Node {
     std::string help;
     const CommandRow* command = nullptr;    // set for a command, null for a group
     const Node* parent = nullptr;
-    std::vector<Node*> children;            // in registration order
+    std::vector<Node*> children;            // alphabetical; the root's in registration order
     RoleSet roles;                          // a command's roles; for a group, the union below it
 
     bool isGroup() const { return command == nullptr; }
