@@ -1,6 +1,7 @@
 // hsmd: owns the HSM core and serves it on the system bus (DBUS_SYSTEM_BUS_ADDRESS in
 // tests). Tiny on purpose: parse options, build the core, publish, wait for a signal.
 #include "luna/appliance_roles.h"
+#include "data_plane_service.h"
 #include "hsm_bus.h"
 #include "work_queue.h"
 
@@ -22,7 +23,8 @@ namespace {
 void usage() {
     std::fprintf(stderr,
                  "usage: hsmd --state-dir DIR [--roles FILE] [--bus-name NAME] [--kdf-iterations N]\n"
-                 "            [--licensed-partitions N]\n");
+                 "            [--licensed-partitions N] [--data-socket PATH] [--ntls-uid UID]\n"
+                 "            [--client-assignments FILE] [--usage-without-login]\n");
 }
 
 unsigned long number(const char* opt, const char* v) {
@@ -41,10 +43,13 @@ int main(int argc, char** argv) {
     luna::hsm::HsmConfig config;
     std::string roles = "/etc/luna/roles";
     std::string busName = "com.safenet.Luna.Hsm";
+    luna::hsmd::DataPlaneOptions data;
     static const option opts[] = {
         {"state-dir", required_argument, nullptr, 's'},  {"roles", required_argument, nullptr, 'r'},
         {"bus-name", required_argument, nullptr, 'b'},   {"kdf-iterations", required_argument, nullptr, 'k'},
         {"licensed-partitions", required_argument, nullptr, 'l'}, {"help", no_argument, nullptr, 'h'},
+        {"data-socket", required_argument, nullptr, 'D'}, {"ntls-uid", required_argument, nullptr, 'U'},
+        {"client-assignments", required_argument, nullptr, 'A'}, {"usage-without-login", no_argument, nullptr, 'W'},
         {nullptr, 0, nullptr, 0},
     };
     for (int c; (c = getopt_long(argc, argv, "", opts, nullptr)) != -1;) {
@@ -54,12 +59,19 @@ int main(int argc, char** argv) {
         case 'b': busName = optarg; break;
         case 'k': config.kdfIterations = static_cast<std::uint32_t>(number("--kdf-iterations", optarg)); break;
         case 'l': config.licensedPartitions = static_cast<std::uint32_t>(number("--licensed-partitions", optarg)); break;
+        case 'D': data.socket = optarg; break;
+        case 'U': data.ntlsUids.insert(static_cast<uid_t>(number("--ntls-uid", optarg))); break;
+        case 'A': data.assignments = optarg; break;
+        case 'W': data.usageWithoutLogin = true; break;
         case 'h': usage(); return 0;
         default: usage(); return 2;
         }
     }
     if (config.stateDir.empty()) {
         if (const char* sd = std::getenv("STATE_DIRECTORY")) config.stateDir = sd;   // systemd StateDirectory=
+    }
+    if (data.socket.empty()) {
+        if (const char* rd = std::getenv("RUNTIME_DIRECTORY")) data.socket = std::filesystem::path(rd) / "data.sock";
     }
     if (config.stateDir.empty() || optind != argc || config.kdfIterations < 1000) {
         usage();
@@ -72,6 +84,7 @@ int main(int argc, char** argv) {
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
     try {
@@ -80,12 +93,22 @@ int main(int argc, char** argv) {
         luna::hsmd::WorkQueue work(std::max(1u, std::thread::hardware_concurrency()));
         auto conn = sdbus::createSystemBusConnection();
         luna::hsmd::HsmBus bus(*conn, hsm, roleMap, work);
+        // The crypto data plane (no socket given and no RuntimeDirectory: D-Bus only).
+        std::unique_ptr<luna::hsmd::DataPlaneService> dataPlane;
+        if (!data.socket.empty()) dataPlane = std::make_unique<luna::hsmd::DataPlaneService>(hsm, data);
         conn->requestName(busName);
         conn->enterEventLoopAsync();
         sd_notify(0, "READY=1\nSTATUS=serving the HSM on the system bus");
         syslog(LOG_INFO, "serving %s, state in %s", busName.c_str(), config.stateDir.c_str());
         int sig = 0;
-        sigwait(&sigs, &sig);
+        while (sigwait(&sigs, &sig) == 0 && sig == SIGHUP) {
+            try {
+                if (dataPlane) dataPlane->reload();
+                syslog(LOG_INFO, "reloaded the client assignments");
+            } catch (const std::exception& e) {
+                syslog(LOG_ERR, "keeping the old client assignments: %s", e.what());
+            }
+        }
         sd_notify(0, "STOPPING=1");
         conn->leaveEventLoop();
         syslog(LOG_INFO, "stopping on signal %d", sig);

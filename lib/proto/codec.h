@@ -62,7 +62,7 @@ Bytes encodeResponse(std::uint32_t requestId, Op op, std::uint32_t rv, std::stri
 
 struct DecodedResponse {
     std::uint32_t requestId = 0;
-    Op op{};
+    Op op{};             // may be an opcode outside Op when rv != CKR_OK (refusing an unknown operation)
     std::uint32_t rv = 0;
     std::string detail;
     ResponseBody body;   // the op's response type when rv == CKR_OK, else Empty

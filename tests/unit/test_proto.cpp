@@ -212,6 +212,12 @@ BOOST_AUTO_TEST_CASE(unknown_operation) {
     BOOST_TEST((faultOf([&] { decodeRequest(f); }) == Fault::UnknownOp));
     BOOST_TEST(!knownOp(0x7F7F));
     BOOST_TEST(knownOp(static_cast<std::uint16_t>(Op::Sign)));
+    // A server refuses an operation it does not know by request id; the client can read that.
+    auto refusal = decodeResponse(encodeResponse(3, static_cast<Op>(0x7F7F), CKR_FUNCTION_NOT_SUPPORTED, "unknown", Empty{}));
+    BOOST_TEST(refusal.rv == CKR_FUNCTION_NOT_SUPPORTED);
+    BOOST_TEST(static_cast<unsigned>(refusal.op) == 0x7F7Fu);
+    // ...but a success for an unknown operation has no body it could decode.
+    BOOST_TEST((faultOf([&] { decodeResponse(encodeResponse(3, static_cast<Op>(0x7F7F), 0, "", Empty{})); }) == Fault::UnknownOp));
 }
 
 BOOST_AUTO_TEST_CASE(bad_values) {
