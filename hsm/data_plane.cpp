@@ -44,7 +44,7 @@ void DataPlane::closeLink(const Caller& c) {
 
 // ---- context ----------------------------------------------------------------------------------
 
-DataPlane::PartitionView DataPlane::partition(const Caller& c, std::uint64_t slot) {
+std::shared_ptr<const DataPlane::PartitionView> DataPlane::partition(const Caller& c, std::uint64_t slot) {
     if (!access_.allowed(c.client, slot)) throw Error(CKR_SLOT_ID_INVALID, "The partition is not assigned to this client");
     const auto epoch = hsm_.epoch();
     {
@@ -54,15 +54,15 @@ DataPlane::PartitionView DataPlane::partition(const Caller& c, std::uint64_t slo
     }
     std::unique_lock lock(viewMu_);
     if (viewEpoch_ != epoch || !views_.count(slot)) {
-        std::map<std::uint64_t, PartitionView> fresh;
+        std::map<std::uint64_t, std::shared_ptr<const PartitionView>> fresh;
         for (const auto& info : hsm_.listPartitions()) {
-            PartitionView v;
-            v.serial = std::stoull(info.serial);
-            v.name = info.name;
-            v.label = info.label;
-            v.initialized = info.initialized;
-            for (const auto& row : hsm_.partitionPolicies(info.serial)) v.policies[row.def->id] = row.value;
-            fresh.emplace(v.serial, std::move(v));
+            auto v = std::make_shared<PartitionView>();
+            v->serial = std::stoull(info.serial);
+            v->name = info.name;
+            v->label = info.label;
+            v->initialized = info.initialized;
+            for (const auto& row : hsm_.partitionPolicies(info.serial)) v->policies[row.def->id] = row.value;
+            fresh.emplace(v->serial, std::move(v));
         }
         views_ = std::move(fresh);
         viewEpoch_ = epoch;
@@ -122,7 +122,7 @@ void DataPlane::requireKeyManagement(const Ctx& ctx, bool privateObject, bool to
     if (!ctx.login) throw Error(CKR_USER_NOT_LOGGED_IN, "Private objects need the Crypto Officer login");
     if (ctx.login->role != Role::CryptoOfficer)
         throw Error(rc::USER_NOT_AUTHORIZED, "Only the Crypto Officer creates, changes or destroys private objects");
-    if (!ctx.partition.policy(kKeyManagementPolicy))
+    if (!ctx.partition->policy(kKeyManagementPolicy))
         throw Error(rc::OPERATION_NOT_ALLOWED,
                     "Partition policy 28 (Allow Key Management Functions) is off: the Crypto Officer acts as a Crypto User");
 }
@@ -154,7 +154,7 @@ ObjectPtr DataPlane::usableKey(const Ctx& ctx, std::uint64_t handle, std::uint32
 }
 
 AttributeRules DataPlane::rules(const Ctx& ctx) const {
-    return {ctx.partition.policy(10), ctx.partition.policy(11)};
+    return {ctx.partition->policy(10), ctx.partition->policy(11)};
 }
 
 std::uint64_t DataPlane::store(const Ctx& ctx, ObjAttrs attrs) {
@@ -196,8 +196,8 @@ proto::TokenInfoResp DataPlane::handle(const Caller& c, const proto::GetTokenInf
     t.sessionCount = counts.total;
     t.rwSessionCount = counts.rw;
     t.maxSessionCount = static_cast<std::uint32_t>(config_.maxSessions);
-    t.minPinLen = minimumPinLength(view.policies);
-    t.maxPinLen = maximumPinLength(view.policies);
+    t.minPinLen = minimumPinLength(view->policies);
+    t.maxPinLen = maximumPinLength(view->policies);
     t.totalMemory = p.totalBytes;
     t.freeMemory = p.freeBytes();
     t.objectCount = p.objectCount;
@@ -215,13 +215,13 @@ proto::MechanismListResp DataPlane::handle(const Caller& c, const proto::GetMech
     auto view = partition(c, req.slot);
     proto::MechanismListResp out;
     for (const auto& m : mechanismTable())
-        if (mechanismAllowed(m.type, view.policies)) out.mechanisms.push_back(m.type);
+        if (mechanismAllowed(m.type, view->policies)) out.mechanisms.push_back(m.type);
     return out;
 }
 
 proto::MechanismInfoResp DataPlane::handle(const Caller& c, const proto::GetMechanismInfoReq& req) {
     auto view = partition(c, req.slot);
-    const auto& m = mechanism(req.mechanism, view.policies);
+    const auto& m = mechanism(req.mechanism, view->policies);
     return {m.minKey, m.maxKey, m.flags};
 }
 

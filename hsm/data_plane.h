@@ -128,7 +128,7 @@ private:
     // Everything a session-based request starts from.
     struct Ctx {
         SessionPtr session;
-        PartitionView partition;
+        std::shared_ptr<const PartitionView> partition;   // shared, not copied, on the hot path
         std::optional<Hsm::LoginState> login;
         std::string app;
         SessionId sid;
@@ -136,7 +136,7 @@ private:
     };
 
     Ctx enter(const Caller& c, std::uint64_t session);
-    PartitionView partition(const Caller& c, std::uint64_t slot);
+    std::shared_ptr<const PartitionView> partition(const Caller& c, std::uint64_t slot);
     std::optional<Hsm::LoginState> loginState(const std::string& app, std::uint64_t slot);
     void forgetLogin(const std::string& app, std::uint64_t slot);
     static SessionId sessionId(const std::string& app) { return "dp/" + app; }
@@ -166,7 +166,7 @@ private:
 
     std::shared_mutex viewMu_;
     std::uint64_t viewEpoch_ = ~0ULL;
-    std::map<std::uint64_t, PartitionView> views_;
+    std::map<std::uint64_t, std::shared_ptr<const PartitionView>> views_;
 
     struct LoginEntry {
         std::uint64_t epoch;

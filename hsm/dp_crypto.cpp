@@ -43,7 +43,7 @@ void install(Session& s, std::unique_ptr<Op>& slot, std::unique_ptr<Op> op) {
 
 template <class Req>
 void DataPlane::cipherInit(const Ctx& ctx, const Req& req, bool encrypt) {
-    const auto& def = mechanism(req.mechanism.type, ctx.partition.policies);
+    const auto& def = mechanism(req.mechanism.type, ctx.partition->policies);
     if (!(def.flags & (encrypt ? CKF_ENCRYPT : CKF_DECRYPT))) throw Error(CKR_MECHANISM_INVALID, "The mechanism cannot do that");
     auto key = usableKey(ctx, req.key, encrypt ? CKA_ENCRYPT : CKA_DECRYPT, req.mechanism.type);
     requireUsage(ctx, key.get());
@@ -52,14 +52,14 @@ void DataPlane::cipherInit(const Ctx& ctx, const Req& req, bool encrypt) {
 
 template <class Req>
 void DataPlane::signInit(const Ctx& ctx, const Req& req, bool sign) {
-    const auto& def = mechanism(req.mechanism.type, ctx.partition.policies);
+    const auto& def = mechanism(req.mechanism.type, ctx.partition->policies);
     if (!(def.flags & (sign ? CKF_SIGN : CKF_VERIFY))) throw Error(CKR_MECHANISM_INVALID, "The mechanism cannot do that");
     auto key = usableKey(ctx, req.key, sign ? CKA_SIGN : CKA_VERIFY, req.mechanism.type);
     requireUsage(ctx, key.get());
-    if (sign && !ctx.partition.policy(kNonLocalSigningPolicy) && !key->flag(CKA_LOCAL))
+    if (sign && !ctx.partition->policy(kNonLocalSigningPolicy) && !key->flag(CKA_LOCAL))
         throw Error(CKR_KEY_FUNCTION_NOT_PERMITTED,
                     "Partition policy 17 (Allow signing with non-local keys) is off: the key was not generated here");
-    OpPolicy policy{!ctx.partition.policy(kRsaConfirmationPolicy)};
+    OpPolicy policy{!ctx.partition->policy(kRsaConfirmationPolicy)};
     install(*ctx.session, sign ? ctx.session->sign : ctx.session->verify, makeSigner(req.mechanism, key, sign, policy));
 }
 
@@ -148,7 +148,7 @@ proto::Empty DataPlane::handle(const Caller& c, const proto::VerifyFinalReq& req
 proto::Empty DataPlane::handle(const Caller& c, const proto::DigestInitReq& req) {
     auto ctx = enter(c, req.session);
     requireUsage(ctx, nullptr);
-    mechanism(req.mechanism.type, ctx.partition.policies);
+    mechanism(req.mechanism.type, ctx.partition->policies);
     install(*ctx.session, ctx.session->digest, makeDigest(req.mechanism));
     return {};
 }

@@ -110,7 +110,7 @@ proto::Empty DataPlane::handle(const Caller& c, const proto::FindObjectsFinalReq
 
 proto::HandleResp DataPlane::handle(const Caller& c, const proto::GenerateKeyReq& req) {
     auto ctx = enter(c, req.session);
-    const auto& def = mechanism(req.mechanism.type, ctx.partition.policies);
+    const auto& def = mechanism(req.mechanism.type, ctx.partition->policies);
     if (!(def.flags & CKF_GENERATE)) throw Error(CKR_MECHANISM_INVALID, "Not a key generation mechanism");
     requireKeyManagement(ctx, templatePrivate(req.attributes), templateToken(req.attributes));
     auto produced = generateSecretKey(req.mechanism, req.attributes);
@@ -119,7 +119,7 @@ proto::HandleResp DataPlane::handle(const Caller& c, const proto::GenerateKeyReq
 
 proto::KeyPairResp DataPlane::handle(const Caller& c, const proto::GenerateKeyPairReq& req) {
     auto ctx = enter(c, req.session);
-    const auto& def = mechanism(req.mechanism.type, ctx.partition.policies);
+    const auto& def = mechanism(req.mechanism.type, ctx.partition->policies);
     if (!(def.flags & CKF_GENERATE_KEY_PAIR)) throw Error(CKR_MECHANISM_INVALID, "Not a key-pair generation mechanism");
     requireKeyManagement(ctx, templatePrivate(req.publicAttributes) || templatePrivate(req.privateAttributes),
                          templateToken(req.publicAttributes) || templateToken(req.privateAttributes));
@@ -142,13 +142,13 @@ proto::KeyPairResp DataPlane::handle(const Caller& c, const proto::GenerateKeyPa
 
 proto::DataResp DataPlane::handle(const Caller& c, const proto::WrapKeyReq& req) {
     auto ctx = enter(c, req.session);
-    const auto& def = mechanism(req.mechanism.type, ctx.partition.policies);
+    const auto& def = mechanism(req.mechanism.type, ctx.partition->policies);
     if (!(def.flags & CKF_WRAP)) throw Error(CKR_MECHANISM_INVALID, "The mechanism cannot wrap keys");
     auto wrapping = usableKey(ctx, req.wrappingKey, CKA_WRAP, req.mechanism.type, CKR_WRAPPING_KEY_HANDLE_INVALID);
     auto key = visible(ctx, req.key, CKR_KEY_HANDLE_INVALID);
     requireKeyManagement(ctx, key->isPrivate(), false);
     const bool privateKey = key->objectClass() == CKO_PRIVATE_KEY;
-    if (!ctx.partition.policy(privateKey ? kPrivateWrap : kSecretWrap))
+    if (!ctx.partition->policy(privateKey ? kPrivateWrap : kSecretWrap))
         throw Error(CKR_KEY_NOT_WRAPPABLE, privateKey ? "Partition policy 1 (Allow private key wrapping) is off"
                                                       : "Partition policy 5 (Allow secret key wrapping) is off");
     if (!key->flag(CKA_EXTRACTABLE, true)) throw Error(CKR_KEY_UNEXTRACTABLE, "The key is not extractable");
@@ -159,12 +159,12 @@ proto::DataResp DataPlane::handle(const Caller& c, const proto::WrapKeyReq& req)
 
 proto::HandleResp DataPlane::handle(const Caller& c, const proto::UnwrapKeyReq& req) {
     auto ctx = enter(c, req.session);
-    const auto& def = mechanism(req.mechanism.type, ctx.partition.policies);
+    const auto& def = mechanism(req.mechanism.type, ctx.partition->policies);
     if (!(def.flags & CKF_UNWRAP)) throw Error(CKR_MECHANISM_INVALID, "The mechanism cannot unwrap keys");
     auto unwrapping = usableKey(ctx, req.unwrappingKey, CKA_UNWRAP, req.mechanism.type, CKR_UNWRAPPING_KEY_HANDLE_INVALID);
     requireKeyManagement(ctx, templatePrivate(req.attributes), templateToken(req.attributes));
     const bool privateKey = templateUlong(req.attributes, CKA_CLASS) == CKO_PRIVATE_KEY;
-    if (!ctx.partition.policy(privateKey ? kPrivateUnwrap : kSecretUnwrap))
+    if (!ctx.partition->policy(privateKey ? kPrivateUnwrap : kSecretUnwrap))
         throw Error(CKR_KEY_NOT_WRAPPABLE, privateKey ? "Partition policy 2 (Allow private key unwrapping) is off"
                                                       : "Partition policy 6 (Allow secret key unwrapping) is off");
     auto produced = unwrapKey(req.mechanism, std::move(unwrapping), req.wrapped, req.attributes);
@@ -173,7 +173,7 @@ proto::HandleResp DataPlane::handle(const Caller& c, const proto::UnwrapKeyReq& 
 
 proto::HandleResp DataPlane::handle(const Caller& c, const proto::DeriveKeyReq& req) {
     auto ctx = enter(c, req.session);
-    const auto& def = mechanism(req.mechanism.type, ctx.partition.policies);
+    const auto& def = mechanism(req.mechanism.type, ctx.partition->policies);
     if (!(def.flags & CKF_DERIVE)) throw Error(CKR_MECHANISM_INVALID, "The mechanism cannot derive keys");
     auto base = usableKey(ctx, req.baseKey, CKA_DERIVE, req.mechanism.type);
     requireKeyManagement(ctx, templatePrivate(req.attributes), templateToken(req.attributes));
