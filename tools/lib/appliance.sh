@@ -129,8 +129,14 @@ luna_hsmd_up() {
   local d=$1 hsmd=$2 uid=$3 roles=$4; shift 4
   local run=()
   mkdir -p "$d/state" && chmod 0700 "$d/state"
+  if [ "$(id -u)" = 0 ]; then
+    # hsmd logs with syslog(3); in its own mount namespace the host's log sockets are /dev/null,
+    # so a sandbox never writes to the host's journal.
+    run=(unshare --mount --propagation private -- sh -c \
+      'for l in /dev/log /run/systemd/journal/dev-log; do [ -S "$l" ] && mount --bind /dev/null "$l"; done; exec "$@"' sh)
+  fi
   if [ "$uid" != "$(id -u)" ]; then
-    chown "$uid:$uid" "$d/state" && run=(setpriv --reuid="$uid" --regid="$uid" --clear-groups --)
+    chown "$uid:$uid" "$d/state" && run+=(setpriv --reuid="$uid" --regid="$uid" --clear-groups --)
   fi
   ${LUNA_DETACH:+setsid} "${run[@]}" "$hsmd" --state-dir "$d/state" --roles "$roles" "$@" \
     >"$d/hsmd.log" 2>&1 </dev/null &
