@@ -1,5 +1,7 @@
 #include "data_socket.h"
 
+#include <chrono>
+
 #include "luna/errors.h"
 
 #include <p11-kit/pkcs11.h>
@@ -195,6 +197,7 @@ void DataSocket::execute(const std::shared_ptr<Conn>& conn, hsm::Caller caller, 
     std::uint32_t rv = CKR_OK;
     std::string detail;
     proto::ResponseBody body;
+    const auto started = std::chrono::steady_clock::now();
     try {
         body = dp_.dispatch(caller, request);
     } catch (const Error& e) {
@@ -205,6 +208,9 @@ void DataSocket::execute(const std::shared_ptr<Conn>& conn, hsm::Caller caller, 
         detail = e.what();
         syslog(LOG_ERR, "data plane: %s failed: %s", std::string(proto::opName(op)).c_str(), e.what());
     }
+    counters_.busyMicros += static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
+    if (rv != CKR_OK) ++counters_.errors;
     proto::Bytes frame;
     try {
         frame = proto::encodeResponse(requestId, op, rv, detail, body);

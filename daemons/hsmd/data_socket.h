@@ -32,8 +32,10 @@ struct DataSocketConfig {
     std::set<uid_t> allowedUids;   // besides root: the ntlsd user
 };
 
-struct DataPlaneCounters {   // for D-Bus properties / SNMP later
+struct DataPlaneCounters {   // published as hsmd's D-Bus properties, read by SNMP
     std::atomic<std::uint64_t> connections{0}, refusedPeers{0}, requests{0}, malformed{0};
+    std::atomic<std::uint64_t> errors{0};       // requests answered with a CKR other than CKR_OK
+    std::atomic<std::uint64_t> busyMicros{0};   // time spent executing requests
 };
 
 class DataSocket {

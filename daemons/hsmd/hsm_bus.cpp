@@ -64,8 +64,9 @@ std::map<std::string, std::string> hsmProperties(const hsm::HsmInfo& i) {
 }
 } // namespace
 
-HsmBus::HsmBus(sdbus::IConnection& conn, hsm::Hsm& hsm, RoleMap& roles, WorkQueue& work)
-    : AdaptorInterfaces(conn, kObjectPath), conn_(conn), hsm_(hsm), roles_(roles), work_(work) {
+HsmBus::HsmBus(sdbus::IConnection& conn, hsm::Hsm& hsm, RoleMap& roles, WorkQueue& work,
+               const DataPlaneCounters* dataPlane)
+    : AdaptorInterfaces(conn, kObjectPath), conn_(conn), hsm_(hsm), roles_(roles), work_(work), dataPlane_(dataPlane) {
     // HSM logins live as long as the caller's connection: one bus-wide match, set up before
     // any call can arrive, ends them (sdbus recipe §4).
     nameWatch_ = conn_.addMatch(
@@ -91,6 +92,7 @@ void HsmBus::onNameOwnerChanged(sdbus::Message& m) {
 }
 
 HsmBus::Caller HsmBus::authorize(Permit permit) {
+    ++busCalls_;
     const auto* msg = getObject().getCurrentlyProcessedMessage();
     if (!msg) throw sdbus::Error(dbusErrorName(rc::ACCESS_DENIED), "no caller");
     const std::string sender = msg->getSender();
@@ -279,6 +281,14 @@ uint64_t HsmBus::StorageTotal() { return info().storageTotal; }
 uint64_t HsmBus::StorageUsed() { return info().storageUsed; }
 uint64_t HsmBus::StorageFree() { return info().storageFree; }
 bool HsmBus::Simulated() { return true; }
+uint64_t HsmBus::UpTime() {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count());
+}
+uint64_t HsmBus::BusyTime() { return dataPlane_ ? dataPlane_->busyMicros / 1000000 : 0; }
+uint64_t HsmBus::CommandCount() { return busCalls_ + OperationRequests(); }
+uint64_t HsmBus::OperationRequests() { return dataPlane_ ? dataPlane_->requests.load() : 0; }
+uint64_t HsmBus::OperationErrors() { return dataPlane_ ? dataPlane_->errors.load() : 0; }
 
 // ---- com.safenet.Luna.Partitions ----------------------------------------------------------
 

@@ -6,6 +6,7 @@
 
 #include "luna/appliance_roles.h"
 #include "hsm/hsm.h"
+#include "data_socket.h"
 #include "work_queue.h"
 
 #include "hsm_adaptor.h"
@@ -13,6 +14,8 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,7 +27,9 @@ inline constexpr const char* kObjectPath = "/com/safenet/Luna/Hsm";
 class HsmBus final : public sdbus::AdaptorInterfaces<com::safenet::Luna::Hsm_adaptor,
                                                      com::safenet::Luna::Partitions_adaptor, sdbus::Properties_adaptor> {
 public:
-    HsmBus(sdbus::IConnection& conn, hsm::Hsm& hsm, RoleMap& roles, WorkQueue& work);
+    // dataPlane: the data socket's counters, or nullptr when hsmd serves D-Bus only.
+    HsmBus(sdbus::IConnection& conn, hsm::Hsm& hsm, RoleMap& roles, WorkQueue& work,
+           const DataPlaneCounters* dataPlane = nullptr);
     ~HsmBus();
 
 private:
@@ -74,6 +79,11 @@ private:
     uint64_t StorageUsed() override;
     uint64_t StorageFree() override;
     bool Simulated() override;
+    uint64_t UpTime() override;
+    uint64_t BusyTime() override;
+    uint64_t CommandCount() override;
+    uint64_t OperationRequests() override;
+    uint64_t OperationErrors() override;
 
     // com.safenet.Luna.Partitions
     std::string Create(const std::string& name, const uint64_t& size, const bool& allFreeStorage) override;
@@ -97,6 +107,9 @@ private:
     std::mutex snapMu_;
     std::map<std::string, std::string> lastHsm_;
     std::vector<sdbus::Struct<std::string, std::string, uint32_t, uint64_t, uint64_t, uint64_t>> lastPartitions_;
+    const DataPlaneCounters* dataPlane_;
+    const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::atomic<std::uint64_t> busCalls_{0};
     std::mutex uidMu_;
     std::map<std::string, uid_t> uidBySender_;
 };

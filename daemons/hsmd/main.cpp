@@ -92,10 +92,10 @@ int main(int argc, char** argv) {
         luna::RoleMap roleMap(roles);
         luna::hsmd::WorkQueue work(std::max(1u, std::thread::hardware_concurrency()));
         auto conn = sdbus::createSystemBusConnection();
-        luna::hsmd::HsmBus bus(*conn, hsm, roleMap, work);
         // The crypto data plane (no socket given and no RuntimeDirectory: D-Bus only).
         std::unique_ptr<luna::hsmd::DataPlaneService> dataPlane;
         if (!data.socket.empty()) dataPlane = std::make_unique<luna::hsmd::DataPlaneService>(hsm, data);
+        luna::hsmd::HsmBus bus(*conn, hsm, roleMap, work, dataPlane ? &dataPlane->counters() : nullptr);
         conn->requestName(busName);
         conn->enterEventLoopAsync();
         sd_notify(0, "READY=1\nSTATUS=serving the HSM on the system bus");
