@@ -25,8 +25,12 @@ constexpr const char* kPrompt = "lunash:>";
 lunash::Session currentSession() {
     lunash::Session s;
     const uid_t uid = ::getuid();
-    if (const passwd* pw = ::getpwuid(uid)) s.user = pw->pw_name;
-    else s.user = std::to_string(uid);
+    if (const passwd* pw = ::getpwuid(uid)) {
+        s.user = pw->pw_name;
+        s.home = pw->pw_dir ? pw->pw_dir : "";
+    } else {
+        s.user = std::to_string(uid);
+    }
     s.role = lunash::roleForUser(lunash::rolesFilePath(), uid, s.user);
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
@@ -62,7 +66,7 @@ int main(int argc, char** argv) {
         return 70;
     }
     lunash::FdConsole console(STDIN_FILENO, std::cout);
-    lunash::Shell shell(table, currentSession(), console, std::cout, lunash::connectHsm);
+    lunash::Shell shell(table, currentSession(), console, std::cout, lunash::connectHsm, lunash::connectSysconf);
 
     if (command) {
         auto r = shell.run(*command);

@@ -38,12 +38,25 @@ std::string Context::askSecret(std::string_view prompt, std::string_view confirm
     return *first;
 }
 
-Shell::Shell(const CommandTable& table, Session session, Console& console, std::ostream& out, HsmConnector connect)
-    : table_(table), session_(std::move(session)), console_(console), out_(out), connect_(std::move(connect)) {}
+SysconfService& Context::sysconf() {
+    if (!sysconf_) throw ShellError("Error: the appliance configuration service is not available.");
+    return sysconf_();
+}
+
+Shell::Shell(const CommandTable& table, Session session, Console& console, std::ostream& out, HsmConnector connect,
+             SysconfConnector connectSysconf)
+    : table_(table), session_(std::move(session)), console_(console), out_(out), connect_(std::move(connect)),
+      connectSysconf_(std::move(connectSysconf)) {}
 
 HsmService& Shell::hsm() {
     if (!hsm_) hsm_ = connect_();
     return *hsm_;
+}
+
+SysconfService& Shell::sysconf() {
+    if (!connectSysconf_) throw ShellError("Error: the appliance configuration service is not available.");
+    if (!sysconf_) sysconf_ = connectSysconf_();
+    return *sysconf_;
 }
 
 namespace {
@@ -95,7 +108,8 @@ RunResult Shell::run(std::string_view line) {
         return r;
     }
     const Node& node = *parsed.node;
-    Context ctx(out_, console_, session_, table_, node, [this]() -> HsmService& { return hsm(); });
+    Context ctx(out_, console_, session_, table_, node, [this]() -> HsmService& { return hsm(); },
+                [this]() -> SysconfService& { return sysconf(); });
     int result = 0;
     try {
         node.command->handler(ctx, parsed.args);

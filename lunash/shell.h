@@ -7,6 +7,7 @@
 #include "hsm_service.h"
 #include "output.h"
 #include "registry.h"
+#include "sysconf_service.h"
 
 #include <functional>
 #include <memory>
@@ -18,19 +19,22 @@ namespace lunash {
 struct Session {
     std::optional<Role> role;
     std::string user;
+    std::string home;           // the user's file area (my file, my public-key add)
     std::string hostname;
     std::string sshClient;      // "10.0.0.1/51234" from SSH_CONNECTION, "" on the local console
     bool viaSsh() const { return !sshClient.empty(); }
 };
 
 using HsmConnector = std::function<std::unique_ptr<HsmService>()>;
+using SysconfConnector = std::function<std::unique_ptr<SysconfService>()>;
 
 // What a handler sees.
 class Context {
 public:
     Context(Output& out, Console& console, const Session& session, const CommandTable& table, const Node& node,
-            std::function<HsmService&()> hsm)
-        : out(out), console(console), session(session), table(table), node(node), hsm_(std::move(hsm)) {}
+            std::function<HsmService&()> hsm, std::function<SysconfService&()> sysconf = {})
+        : out(out), console(console), session(session), table(table), node(node), hsm_(std::move(hsm)),
+          sysconf_(std::move(sysconf)) {}
 
     Output& out;
     Console& console;
@@ -40,6 +44,8 @@ public:
 
     // The session's one connection to hsmd (made on first use).
     HsmService& hsm() { return hsm_(); }
+    // The session's connection to sysconfd (user and my commands; made on first use).
+    SysconfService& sysconf();
     // The name the reference uses in "'<name>' successful." lines.
     std::string reportName() const;
     void succeeded() { out.line("'" + reportName() + "' successful."); }
@@ -51,6 +57,7 @@ public:
 
 private:
     std::function<HsmService&()> hsm_;
+    std::function<SysconfService&()> sysconf_;
 };
 
 struct RunResult {
@@ -61,19 +68,23 @@ struct RunResult {
 
 class Shell {
 public:
-    Shell(const CommandTable& table, Session session, Console& console, std::ostream& out, HsmConnector connect);
+    Shell(const CommandTable& table, Session session, Console& console, std::ostream& out, HsmConnector connect,
+          SysconfConnector connectSysconf = {});
     RunResult run(std::string_view line);
     const Session& session() const { return session_; }
     const CommandTable& table() const { return table_; }
 
 private:
     HsmService& hsm();
+    SysconfService& sysconf();
     const CommandTable& table_;
     Session session_;
     Console& console_;
     Output out_;
     HsmConnector connect_;
     std::unique_ptr<HsmService> hsm_;
+    SysconfConnector connectSysconf_;
+    std::unique_ptr<SysconfService> sysconf_;
 };
 
 // Set by the exit command's handler; Shell::run reports it.

@@ -8,6 +8,8 @@ void registerAllCommands(CommandTable& t) {
     registerHsmCommands(t);
     registerPartitionCommands(t);
     registerStatusCommands(t);
+    registerUserCommands(t);
+    registerMyCommands(t);
 }
 
 } // namespace lunash

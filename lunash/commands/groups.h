@@ -10,5 +10,7 @@ void registerBasicCommands(CommandTable& t);       // help, exit
 void registerHsmCommands(CommandTable& t);         // hsm
 void registerPartitionCommands(CommandTable& t);   // partition
 void registerStatusCommands(CommandTable& t);      // status
+void registerUserCommands(CommandTable& t);        // user
+void registerMyCommands(CommandTable& t);          // my
 
 } // namespace lunash

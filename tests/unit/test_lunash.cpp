@@ -213,7 +213,7 @@ BOOST_AUTO_TEST_CASE(role_filtering) {
     BOOST_TEST(names(Role::Operator, hsm) ==
                    (std::vector<std::string>{"information", "login", "logout", "show", "showpolicies"}),
                boost::test_tools::per_element());
-    BOOST_TEST(names(Role::Audit, table().root()) == (std::vector<std::string>{"help", "exit"}),
+    BOOST_TEST(names(Role::Audit, table().root()) == (std::vector<std::string>{"help", "exit", "my"}),
                boost::test_tools::per_element());
     BOOST_TEST(names(std::nullopt, table().root()).empty());
     auto r = parse("hsm ini -label x", Role::Monitor);
@@ -235,7 +235,7 @@ BOOST_AUTO_TEST_CASE(completion) {
                    (std::vector<std::string>{"-allfreestorage", "-force", "-size"}),
                boost::test_tools::per_element());
     BOOST_TEST(c("partition create -partition ").empty());   // a value is expected
-    BOOST_TEST(c("") == (std::vector<std::string>{"help", "exit", "hsm", "partition", "status"}),
+    BOOST_TEST(c("") == (std::vector<std::string>{"help", "exit", "hsm", "partition", "status", "user", "my"}),
                boost::test_tools::per_element());
     BOOST_TEST(c("frob ").empty());
 }
