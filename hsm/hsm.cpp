@@ -104,6 +104,8 @@ Hsm::Hsm(HsmConfig config) : config_(std::move(config)) {
             savePolicies("policies", pol);
         }
     });
+    auditLog_ = std::make_unique<AuditLog>(*store_, *keys_, *clock_, state().str("serial"), config_.auditCapacity);
+    audit_ = config_.auditSink ? config_.auditSink : auditLog_.get();
 }
 
 Hsm::~Hsm() = default;
@@ -189,8 +191,11 @@ HsmInfo Hsm::info() const {
 // ---- lifecycle ----------------------------------------------------------------------------
 
 bool Hsm::init(const SessionId& s, std::string_view label, std::string_view soPassword, std::string_view domain,
-               std::optional<std::string_view> policyTemplate) {
+               std::optional<std::string_view> policyTemplate) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::InitToken);
+    if (auto it = logins_.find(s); it != logins_.end() && it->second.auditor)
+        throw Error(rc::USER_NOT_AUTHORIZED, "The Auditor cannot administer the HSM");
     auto st = state();
     if (st.boolean("tamper")) throw Error(rc::HSM_TAMPERED);
     if (st.boolean("stm")) throw Error(rc::CMD_NOT_ALLOWED_HSM_IN_TRANSPORT);
@@ -216,6 +221,7 @@ bool Hsm::init(const SessionId& s, std::string_view label, std::string_view soPa
             saveState(st);
         });
         store_->scrub();
+        audited(AuditEvent::InitToken, s, rc::OK, {.object = "HSM", .detail = "soft init", .usingPin = true});
         return false;
     }
     checkSoPassword(soPassword);
@@ -233,7 +239,11 @@ bool Hsm::init(const SessionId& s, std::string_view label, std::string_view soPa
         st.setU64("soFails", 0);
         saveState(st);
     });
+    audited(AuditEvent::InitToken, s, rc::OK, {.who = "SO", .object = "HSM", .detail = "hard init", .usingPin = true});
     return true;
+} catch (const Error& e) {
+    auditFailure(AuditEvent::InitToken, s, e, {.object = "HSM"});
+    throw;
 }
 
 // Destroys what zeroize, decommission and factory reset have in common (ch.5/ch.13
@@ -269,8 +279,9 @@ void Hsm::destroyHsmSecrets(bool keepAuditor, bool resetPolicies) {
     }
 }
 
-void Hsm::zeroize() {
+void Hsm::zeroize(const SessionId& s) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::Zeroize);
     mutate([&] {
         destroyHsmSecrets(true, false);
         auto st = state();
@@ -278,10 +289,15 @@ void Hsm::zeroize() {
         saveState(st);
     });
     store_->scrub();
+    audited(AuditEvent::Zeroize, s, rc::OK, {.object = "HSM", .detail = "zeroize"});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::Zeroize, s, e, {.object = "HSM"});
+    throw;
 }
 
-void Hsm::factoryReset() {
+void Hsm::factoryReset(const SessionId& s) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::Zeroize);
     mutate([&] {
         destroyHsmSecrets(false, true);
         auto st = state();
@@ -291,10 +307,15 @@ void Hsm::factoryReset() {
         saveState(st);
     });
     store_->scrub();
+    audited(AuditEvent::Zeroize, s, rc::OK, {.object = "HSM", .detail = "factory reset"});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::Zeroize, s, e, {.object = "HSM"});
+    throw;
 }
 
-void Hsm::decommission() {
+void Hsm::decommission(const SessionId& s) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::Decommission);
     mutate([&] {
         destroyHsmSecrets(false, false);
         auto st = state();
@@ -302,14 +323,21 @@ void Hsm::decommission() {
         saveState(st);
     });
     store_->scrub();
+    audited(AuditEvent::Decommission, s, rc::OK, {.object = "HSM"});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::Decommission, s, e, {.object = "HSM"});
+    throw;
 }
 
 // ---- HSM SO -------------------------------------------------------------------------------
 
-void Hsm::loginSo(const SessionId& s, std::string_view password) {
+void Hsm::loginSo(const SessionId& s, std::string_view password) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::Login);
     requireOperational();
     if (logins_[s].so) throw Error(rc::USER_ALREADY_LOGGED_IN, "The HSM SO is already logged in");
+    if (logins_[s].auditor)
+        throw Error(rc::USER_ANOTHER_ALREADY_LOGGED_IN, "The audit role is logged in here: the Auditor cannot administer the HSM");
     bool ok = false;
     std::uint64_t fails = 0;
     mutate([&] {
@@ -322,24 +350,34 @@ void Hsm::loginSo(const SessionId& s, std::string_view password) {
     });
     if (ok) {
         logins_[s].so = true;
+        audited(AuditEvent::Login, s, rc::OK, {.usingPin = true});
         return;
     }
     if (fails >= kSoThreshold) {
         store_->scrub();
+        audited(AuditEvent::Zeroize, s, rc::OK, {.object = "HSM", .detail = "SO login failure threshold"});
         throw Error(rc::SO_LOGIN_FAILURE_THRESHOLD,
                     "HSM SO login failure threshold reached: the HSM has been zeroized");
     }
     throw Error(rc::PIN_INCORRECT, "Incorrect HSM SO password: " + std::to_string(kSoThreshold - fails) +
                                        " attempt(s) left before HSM zeroization");
+} catch (const Error& e) {
+    auditFailure(AuditEvent::Login, s, e, {.who = "SO", .usingPin = true});
+    throw;
 }
 
-void Hsm::logoutSo(const SessionId& s) {
+void Hsm::logoutSo(const SessionId& s) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::Logout);
     auto it = logins_.find(s);
     if (it == logins_.end() || (!it->second.so && !it->second.auditor))
         throw Error(rc::USER_NOT_LOGGED_IN, "Not logged in");
+    audited(AuditEvent::Logout, s, rc::OK);
     it->second.so = false;
     it->second.auditor = false;
+} catch (const Error& e) {
+    auditFailure(AuditEvent::Logout, s, e);
+    throw;
 }
 
 bool Hsm::soLoggedIn(const SessionId& s) const {
@@ -348,8 +386,9 @@ bool Hsm::soLoggedIn(const SessionId& s) const {
     return it != logins_.end() && it->second.so;
 }
 
-void Hsm::changeSoPassword(std::string_view oldPassword, std::string_view newPassword) {
+void Hsm::changeSoPassword(std::string_view oldPassword, std::string_view newPassword) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::SetPin);
     requireOperational();
     checkSoPassword(newPassword);
     bool ok = false;
@@ -363,23 +402,33 @@ void Hsm::changeSoPassword(std::string_view oldPassword, std::string_view newPas
         if (ok) setCredential("so", newPassword, std::nullopt, false);
         else if (fails >= kSoThreshold) destroyHsmSecrets(true, false);
     });
-    if (ok) return;
+    if (ok) {
+        audited(AuditEvent::SetPin, {}, rc::OK, {.who = "SO"});
+        return;
+    }
     if (fails >= kSoThreshold) {
         store_->scrub();
+        audited(AuditEvent::Zeroize, {}, rc::OK, {.object = "HSM", .detail = "SO login failure threshold"});
         throw Error(rc::SO_LOGIN_FAILURE_THRESHOLD, "HSM SO login failure threshold reached: the HSM has been zeroized");
     }
     throw Error(rc::PIN_INCORRECT, "The current HSM SO password is incorrect");
+} catch (const Error& e) {
+    auditFailure(AuditEvent::SetPin, {}, e, {.who = "SO"});
+    throw;
 }
 
 void Hsm::endSession(const SessionId& s) {
     std::lock_guard lock(mu_);
     logins_.erase(s);
+    origins_.erase(s);
 }
 
 // ---- Auditor --------------------------------------------------------------------------------
 
-void Hsm::initAuditor(std::string_view password, std::string_view domain) {
+void Hsm::initAuditor(std::string_view password, std::string_view domain) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::CreateAuditContainer);
+    refuseInControlledTamper("Initializing the audit role");
     checkSoPassword(password);
     checkDomain(domain);
     mutate([&] {
@@ -387,10 +436,19 @@ void Hsm::initAuditor(std::string_view password, std::string_view domain) {
         store_->put(kAuditNs, "domain", keys_->sealUnderMtk("audit/domain", asBytes(domain)));
     });
     for (auto& [_, l] : logins_) l.auditor = false;
+    audited(AuditEvent::CreateAuditContainer, {}, rc::OK, {.who = "AU", .usingPin = true});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::CreateAuditContainer, {}, e, {.who = "AU"});
+    throw;
 }
 
-void Hsm::loginAuditor(const SessionId& s, std::string_view password) {
+void Hsm::loginAuditor(const SessionId& s, std::string_view password) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::Login);
+    if (auto it = logins_.find(s); it != logins_.end() && it->second.so)
+        throw Error(rc::USER_ANOTHER_ALREADY_LOGGED_IN, "The HSM SO is logged in here: log out before the audit role logs in");
+    if (!store_->get(kCredNs, "audit"))
+        throw Error(rc::LOG_AUDIT_NOT_INITIALIZED, "The audit role is not initialized (audit init)");
     auto rec = credential("audit");
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_->now().time_since_epoch()).count();
     const auto lockedUntil = static_cast<std::int64_t>(rec.u64("lockedUntil"));
@@ -409,12 +467,16 @@ void Hsm::loginAuditor(const SessionId& s, std::string_view password) {
     });
     if (ok) {
         logins_[s].auditor = true;
+        audited(AuditEvent::Login, s, rc::OK, {.usingPin = true});
         return;
     }
     if (fails >= kAuditThreshold)
         throw Error(rc::AUDIT_LOGIN_FAILURE_THRESHOLD,
                     "Audit role login failure threshold reached: locked out for 30 seconds");
     throw Error(rc::PIN_INCORRECT, "Incorrect audit role password");
+} catch (const Error& e) {
+    auditFailure(AuditEvent::Login, s, e, {.who = "AU", .usingPin = true});
+    throw;
 }
 
 bool Hsm::auditorLoggedIn(const SessionId& s) const {
@@ -436,8 +498,9 @@ std::vector<PolicyRow> Hsm::hsmPolicies() const {
     return rows;
 }
 
-PolicyChangeEffect Hsm::changeHsmPolicy(const SessionId& s, std::uint32_t id, std::uint32_t value) {
+PolicyChangeEffect Hsm::changeHsmPolicy(const SessionId& s, std::uint32_t id, std::uint32_t value) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::SetHsmPolicy);
     requireSo(s);
     auto caps = policies("capabilities");
     auto pol = policies("policies");
@@ -461,7 +524,15 @@ PolicyChangeEffect Hsm::changeHsmPolicy(const SessionId& s, std::uint32_t id, st
     });
     if (effect.destructive || effect.zeroizeHsm) store_->scrub();
     bumpEpoch();
+    const std::string change = "policy=" + std::to_string(id) + " value=" + std::to_string(value);
+    audited(effect.destructive ? AuditEvent::SetDestructiveHsmPolicy : AuditEvent::SetHsmPolicy, s, rc::OK,
+            {.who = "SO", .detail = change, .value = id});
+    if (effect.zeroizeHsm) audited(AuditEvent::Zeroize, s, rc::OK, {.object = "HSM", .detail = change});
     return effect;
+} catch (const Error& e) {
+    auditFailure(AuditEvent::SetHsmPolicy, s, e,
+                 {.detail = "policy=" + std::to_string(id) + " value=" + std::to_string(value), .value = id});
+    throw;
 }
 
 std::string Hsm::exportHsmTemplate() const {

@@ -6,12 +6,14 @@
 // NTLS session). endSession() drops every login the session holds.
 #pragma once
 
+#include "hsm/audit_log.h"
 #include "hsm/clock.h"
 #include "hsm/keyring.h"
 #include "hsm/policy.h"
 #include "hsm/record.h"
 #include "hsm/roles.h"
 #include "hsm/store.h"
+#include "luna/errors.h"
 
 #include <atomic>
 #include <filesystem>
@@ -33,6 +35,8 @@ struct HsmConfig {
     std::uint32_t licensedPartitions = 20;    // capability 33; at most 100
     std::uint64_t storageBytes = 33554432;    // capability 27
     Clock* clock = nullptr;                   // nullptr: the system clock
+    AuditSink* auditSink = nullptr;           // nullptr: the HSM's own audit log (hsm/audit_log.h)
+    std::uint64_t auditCapacity = kDefaultAuditCapacity;   // records the HSM buffers for cbsd
 };
 
 inline constexpr std::uint64_t kPartitionOverheadBytes = 9216;   // ~9 KB per partition (ch.10)
@@ -93,6 +97,16 @@ struct PolicyRow {
 // only ever stored sealed under the partition key.
 using Attributes = std::map<std::uint32_t, Bytes>;
 
+// What a command adds to its audit record (hsm_audit.cpp).
+struct AuditNote {
+    std::string who = {};         // default: the session's HSM role
+    std::string object = {};
+    std::string detail = {};
+    bool usingPin = false;
+    std::uint32_t container = 0;
+    std::uint64_t value = 0;
+};
+
 class Hsm {
 public:
     explicit Hsm(HsmConfig config);
@@ -109,9 +123,10 @@ public:
     // its '#' or missing lines take factory values. Validated before anything changes.
     bool init(const SessionId& s, std::string_view label, std::string_view soPassword, std::string_view domain,
               std::optional<std::string_view> policyTemplate = std::nullopt);
-    void zeroize();
-    void factoryReset();
-    void decommission();
+    // `s`: who asked, for the audit record (these need no HSM login).
+    void zeroize(const SessionId& s = {});
+    void factoryReset(const SessionId& s = {});
+    void decommission(const SessionId& s = {});
 
     // --- HSM SO ----------------------------------------------------------------------
     void loginSo(const SessionId& s, std::string_view password);
@@ -124,6 +139,44 @@ public:
     void initAuditor(std::string_view password, std::string_view domain);
     void loginAuditor(const SessionId& s, std::string_view password);
     bool auditorLoggedIn(const SessionId& s) const;
+    void logoutAuditor(const SessionId& s);
+    void changeAuditorPassword(const SessionId& s, std::string_view oldPassword, std::string_view newPassword);
+
+    // --- audit logging (ch.1; hsm_audit.cpp) ------------------------------------------
+    // While the Auditor exists only the Auditor configures logging and handles the log
+    // secret; before, the HSM SO may configure it. The Auditor administers nothing else.
+    struct AuditStatus {
+        std::string serial;
+        bool roleInitialized = false;
+        bool loggedIn = false;              // the session holds the Auditor login
+        bool daemonSeen = false;            // cbsd fetched records in the last minute
+        AuditSettings settings;             // reported only to the Auditor
+        AuditBufferState buffer;
+        std::int64_t hsmTime = 0;
+        bool foreignSecret = false;         // verifying with an imported secret
+    };
+    AuditStatus auditStatus(const SessionId& s);
+    AuditSettings auditSettings(const SessionId& s);   // LUNA_LOG_GET_CONFIG
+    void setAuditSettings(const SessionId& s, std::optional<std::uint32_t> mask, std::optional<audit::Rotation> rotation);
+    void syncAuditClock(const SessionId& s, std::int64_t hostUnixSeconds);
+    Bytes exportAuditSecret(const SessionId& s);
+    // sourceSerial/targetSerial as `audit secret import` gives them; both are checked.
+    std::string importAuditSecret(const SessionId& s, std::span<const std::uint8_t> blob, std::string_view sourceSerial,
+                                  std::string_view targetSerial);
+    // successorLine: the record that follows the submitted ones (next file's first), if any.
+    AuditVerifyReport verifyAuditLog(const SessionId& s, const std::vector<std::string>& lines,
+                                     std::optional<std::string> successorLine, bool external);
+    // cbsd's side: records not yet on disk, and the acknowledgement that they are.
+    std::vector<std::pair<std::uint64_t, std::string>> fetchAuditRecords(std::uint64_t after, std::uint32_t max);
+    void acknowledgeAuditRecords(std::uint64_t upTo);
+    AuditBufferState auditBuffer() const;
+    audit::Rotation auditRotation() const;
+    void setAuditListener(std::function<void(std::uint64_t)> fn);
+    // How records name a session ("Access hi:lo"); hsmd gives the caller's uid.
+    void setSessionOrigin(const SessionId& s, std::uint32_t accessHi, std::uint32_t accessLo);
+    // For the data plane's own commands (sessions, keys, crypto): admit before, record after.
+    void auditAdmit(AuditEvent e);
+    void auditRecord(const SessionId& s, AuditEvent e, std::uint32_t rc, std::string detail = {}, bool firstUse = false);
 
     // --- HSM policies (ch.3) -----------------------------------------------------------
     std::vector<PolicyRow> hsmPolicies() const;
@@ -216,6 +269,15 @@ private:
     void saveCredential(std::string_view key, const Record& r);
 
     void destroyHsmSecrets(bool keepAuditor, bool resetPolicies);
+
+    // audit (hsm_audit.cpp); the caller holds mu_ except for auditFailure.
+    void admitAudit(AuditEvent e);
+    void audited(AuditEvent e, const SessionId& s, std::uint32_t rc, AuditNote note = {});
+    // For a command's failure, from its function-try-block handler (mu_ released by then).
+    void auditFailure(AuditEvent e, const SessionId& s, const Error& err, AuditNote note = {}) noexcept;
+    std::string auditWho(const SessionId& s) const;
+    void requireAuditor(const SessionId& s) const;
+    void refuseInControlledTamper(std::string_view what) const;
     void bumpEpoch() noexcept { epoch_.fetch_add(1, std::memory_order_acq_rel); }
 
     HsmConfig config_;
@@ -224,6 +286,10 @@ private:
     mutable std::mutex mu_;
     std::unique_ptr<Store> store_;
     std::unique_ptr<Keyring> keys_;
+    std::unique_ptr<AuditLog> auditLog_;
+    AuditSink* audit_ = nullptr;
+    std::map<SessionId, AuditOrigin> origins_;
+    std::int64_t lastAuditFetch_ = 0;
     std::map<SessionId, Logins> logins_;
     std::atomic<std::uint64_t> epoch_{0};
 };

@@ -35,8 +35,9 @@ Attributes decodeAttributes(std::span<const std::uint8_t> b) {
 } // namespace
 
 
-std::uint64_t Hsm::createObject(const SessionId& s, std::string_view ref, const Attributes& attrs) {
+std::uint64_t Hsm::createObject(const SessionId& s, std::string_view ref, const Attributes& attrs) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::CreateObject);
     requireOperational();
     auto p = loadPartition(ref);
     if (!p.initialized) throw Error(rc::USER_PIN_NOT_INITIALIZED, "The partition is not initialized");
@@ -61,7 +62,15 @@ std::uint64_t Hsm::createObject(const SessionId& s, std::string_view ref, const 
         saveState(st);
         handleOut = handle;
     });
+    audited(AuditEvent::CreateObject, s, rc::OK,
+            {.who = me ? std::string(me == Role::CryptoOfficer ? "CO" : me == Role::CryptoUser ? "CU" : "PO") : "",
+             .object = "object", .detail = "container=" + std::to_string(p.serial % 1000) + " handle " +
+                                           std::to_string(handleOut),
+             .container = static_cast<std::uint32_t>(p.serial % 1000), .value = handleOut});
     return handleOut;
+} catch (const Error& e) {
+    auditFailure(AuditEvent::CreateObject, s, e, {.object = "object", .detail = std::string(ref)});
+    throw;
 }
 
 Attributes Hsm::readObject(const SessionId& s, std::string_view ref, std::uint64_t handle) const {
@@ -79,8 +88,9 @@ Attributes Hsm::readObject(const SessionId& s, std::string_view ref, std::uint64
     return attrs;
 }
 
-void Hsm::destroyObject(const SessionId& s, std::string_view ref, std::uint64_t handle) {
+void Hsm::destroyObject(const SessionId& s, std::string_view ref, std::uint64_t handle) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::DestroyObject);
     requireOperational();
     auto p = loadPartition(ref);
     const auto me = sessionRole(s, p.serial);
@@ -93,6 +103,14 @@ void Hsm::destroyObject(const SessionId& s, std::string_view ref, std::uint64_t 
             throw Error(rc::USER_NOT_AUTHORIZED, "Destroying a private object requires the Crypto Officer login");
     }
     mutate([&] { store_->erase(objectNs(p.serial), std::to_string(handle)); });
+    audited(AuditEvent::DestroyObject, s, rc::OK,
+            {.who = me ? std::string(me == Role::CryptoOfficer ? "CO" : me == Role::CryptoUser ? "CU" : "PO") : "",
+             .object = "object", .detail = "container=" + std::to_string(p.serial % 1000) + " handle " +
+                                           std::to_string(handle),
+             .container = static_cast<std::uint32_t>(p.serial % 1000), .value = handle});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::DestroyObject, s, e, {.object = "object", .detail = std::string(ref) + " handle " + std::to_string(handle), .value = handle});
+    throw;
 }
 
 std::vector<std::uint64_t> Hsm::listObjects(const SessionId& s, std::string_view ref) const {
@@ -126,8 +144,9 @@ std::vector<std::pair<std::uint64_t, Attributes>> Hsm::partitionObjects(std::uin
     return out;
 }
 
-void Hsm::updateObject(const SessionId& s, std::string_view ref, std::uint64_t handle, const Attributes& attrs) {
+void Hsm::updateObject(const SessionId& s, std::string_view ref, std::uint64_t handle, const Attributes& attrs) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::ModifyObject);
     requireOperational();
     auto p = loadPartition(ref);
     const auto me = sessionRole(s, p.serial);
@@ -144,6 +163,13 @@ void Hsm::updateObject(const SessionId& s, std::string_view ref, std::uint64_t h
             throw Error(rc::CONTAINER_OBJECT_STORAGE_FULL, "The partition has no room for the changed object");
         store_->put(objectNs(p.serial), std::to_string(handle), resealed);
     });
+    audited(AuditEvent::ModifyObject, s, rc::OK,
+            {.object = "object", .detail = "container=" + std::to_string(p.serial % 1000) + " handle " +
+                                           std::to_string(handle),
+             .container = static_cast<std::uint32_t>(p.serial % 1000), .value = handle});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::ModifyObject, s, e, {.object = "object", .detail = std::string(ref) + " handle " + std::to_string(handle), .value = handle});
+    throw;
 }
 
 } // namespace luna::hsm

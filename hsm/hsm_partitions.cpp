@@ -15,6 +15,13 @@ constexpr std::uint32_t kPsoThreshold = 10;
 constexpr std::uint32_t kMaxFailedLoginsPolicy = 20;   // partition policy 20
 constexpr std::uint32_t kSoResetPolicy = 15;           // HSM policy 15
 constexpr std::uint32_t kForceChangePolicy = 21;       // HSM policy 21
+
+// How audit records name a partition role: "PO", "CO", "CU".
+std::string partitionWho(Role r) {
+    std::string out(roleInfo(r).shortName);
+    for (auto& c : out) c = static_cast<char>(c - 'a' + 'A');
+    return out;
+}
 } // namespace
 
 // ---- persistence -------------------------------------------------------------------------
@@ -143,8 +150,9 @@ void Hsm::eraseAllPartitions() {
 // ---- the HSM SO's partition commands -------------------------------------------------------
 
 std::string Hsm::createPartition(const SessionId& s, std::string_view name, std::optional<std::uint64_t> size,
-                                 bool allFree) {
+                                 bool allFree) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::CreateContainer);
     requireSo(s);
     checkPartitionName(name);
     if (size && allFree) throw Error(rc::ARGUMENTS_BAD, "Give either a size or all free storage, not both");
@@ -188,19 +196,33 @@ std::string Hsm::createPartition(const SessionId& s, std::string_view name, std:
         savePartition(p);
         saveState(st);
     });
+    audited(AuditEvent::CreateContainer, s, rc::OK,
+            {.object = "container", .detail = "container=" + std::to_string(serial - base), .usingPin = true,
+             .container = static_cast<std::uint32_t>(serial - base)});
     return std::to_string(serial);
+} catch (const Error& e) {
+    auditFailure(AuditEvent::CreateContainer, s, e, {.who = "SO", .object = "container", .usingPin = true});
+    throw;
 }
 
-void Hsm::deletePartition(const SessionId& s, std::string_view ref) {
+void Hsm::deletePartition(const SessionId& s, std::string_view ref) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::DeleteContainer);
     requireSo(s);
     auto p = loadPartition(ref);
     mutate([&] { erasePartition(p.serial); });
     store_->scrub();
+    audited(AuditEvent::DeleteContainer, s, rc::OK,
+            {.object = "container", .detail = "container=" + std::to_string(p.serial % 1000), .usingPin = true,
+             .container = static_cast<std::uint32_t>(p.serial % 1000)});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::DeleteContainer, s, e, {.who = "SO", .object = "container", .detail = std::string(ref), .usingPin = true});
+    throw;
 }
 
-void Hsm::resizePartition(const SessionId& s, std::string_view ref, std::optional<std::uint64_t> size, bool allFree) {
+void Hsm::resizePartition(const SessionId& s, std::string_view ref, std::optional<std::uint64_t> size, bool allFree) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::SetContainerSize);
     requireSo(s);
     if (size.has_value() == allFree) throw Error(rc::ARGUMENTS_BAD, "Give either a size or all free storage");
     auto p = loadPartition(ref);
@@ -216,6 +238,12 @@ void Hsm::resizePartition(const SessionId& s, std::string_view ref, std::optiona
                                               " bytes are available to this partition");
     p.size = bytes;
     mutate([&] { savePartition(p); });
+    audited(AuditEvent::SetContainerSize, s, rc::OK,
+            {.object = "container", .detail = "container=" + std::to_string(p.serial % 1000) + " size=" + std::to_string(bytes),
+             .container = static_cast<std::uint32_t>(p.serial % 1000), .value = bytes});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::SetContainerSize, s, e, {.who = "SO", .object = "container", .detail = std::string(ref)});
+    throw;
 }
 
 void Hsm::renamePartition(const SessionId& s, std::string_view ref, std::string_view newName) {
@@ -245,8 +273,9 @@ PartitionInfo Hsm::showPartition(std::string_view ref) const {
 // ---- inside a partition ------------------------------------------------------------------
 
 void Hsm::initPartition(const SessionId& s, std::string_view ref, std::string_view label, std::string_view psoPin,
-                        std::string_view domain, std::optional<std::string_view> policyTemplate) {
+                        std::string_view domain, std::optional<std::string_view> policyTemplate) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::InitToken);
     requireOperational();
     auto p = loadPartition(ref);
     if (p.initialized) {
@@ -281,10 +310,17 @@ void Hsm::initPartition(const SessionId& s, std::string_view ref, std::string_vi
         savePartition(p);
     });
     store_->scrub();
+    audited(AuditEvent::InitToken, s, rc::OK,
+            {.object = "container", .detail = "container=" + std::to_string(p.serial % 1000), .usingPin = true,
+             .container = static_cast<std::uint32_t>(p.serial % 1000)});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::InitToken, s, e, {.object = "container", .detail = std::string(ref)});
+    throw;
 }
 
-void Hsm::loginPartition(const SessionId& s, std::string_view ref, Role role, std::string_view pin) {
+void Hsm::loginPartition(const SessionId& s, std::string_view ref, Role role, std::string_view pin) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::Login);
     requireOperational();
     if (role != Role::PartitionSo && role != Role::CryptoOfficer && role != Role::CryptoUser)
         throw Error(rc::USER_TYPE_INVALID, "Only the Partition SO, Crypto Officer or Crypto User log in to a partition");
@@ -338,18 +374,32 @@ void Hsm::loginPartition(const SessionId& s, std::string_view ref, Role role, st
     if (!outcome.empty()) store_->scrub();
     if (ok) {
         l.partitions[p.serial] = role;
+        audited(AuditEvent::Login, s, rc::OK,
+                {.who = partitionWho(role), .detail = "container=" + std::to_string(p.serial % 1000), .usingPin = true,
+                 .container = static_cast<std::uint32_t>(p.serial % 1000)});
         return;
     }
     throw Error(rc::PIN_INCORRECT, outcome.empty() ? "Incorrect password: " + std::to_string(threshold - fails) +
                                                          " attempt(s) left"
                                                    : outcome);
+} catch (const Error& e) {
+    auditFailure(AuditEvent::Login, s, e, {.who = std::string(roleInfo(role).shortName), .detail = std::string(ref), .usingPin = true});
+    throw;
 }
 
-void Hsm::logoutPartition(const SessionId& s, std::string_view ref) {
+void Hsm::logoutPartition(const SessionId& s, std::string_view ref) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::Logout);
     auto p = loadPartition(ref);
     auto it = logins_.find(s);
+    const auto role = sessionRole(s, p.serial);
     if (it == logins_.end() || !it->second.partitions.erase(p.serial)) throw Error(rc::USER_NOT_LOGGED_IN);
+    audited(AuditEvent::Logout, s, rc::OK,
+            {.who = role ? partitionWho(*role) : "", .detail = "container=" + std::to_string(p.serial % 1000),
+             .container = static_cast<std::uint32_t>(p.serial % 1000)});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::Logout, s, e, {.detail = std::string(ref)});
+    throw;
 }
 
 std::optional<Role> Hsm::partitionLogin(const SessionId& s, std::string_view ref) const {
@@ -362,8 +412,9 @@ std::optional<Role> Hsm::partitionLogin(const SessionId& s, std::string_view ref
     return jt->second;
 }
 
-void Hsm::initRole(const SessionId& s, std::string_view ref, Role role, std::string_view pin) {
+void Hsm::initRole(const SessionId& s, std::string_view ref, Role role, std::string_view pin) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::InitPin);
     requireOperational();
     auto p = loadPartition(ref);
     const auto me = sessionRole(s, p.serial);
@@ -377,10 +428,18 @@ void Hsm::initRole(const SessionId& s, std::string_view ref, Role role, std::str
     checkPartitionPin(pin, minimumPinLength(p.policies), maximumPinLength(p.policies));
     const bool mustChange = policies("policies")[kForceChangePolicy] == 1;
     mutate([&] { setCredential(credKey(p.serial, role), pin, p.serial, mustChange); });
+    audited(AuditEvent::InitPin, s, rc::OK,
+            {.who = partitionWho(creator), .detail = "container=" + std::to_string(p.serial % 1000) + " role=" +
+                                                     std::string(roleInfo(role).shortName),
+             .usingPin = true, .container = static_cast<std::uint32_t>(p.serial % 1000)});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::InitPin, s, e, {.detail = std::string(ref)});
+    throw;
 }
 
-void Hsm::changeRolePin(const SessionId& s, std::string_view ref, std::string_view oldPin, std::string_view newPin) {
+void Hsm::changeRolePin(const SessionId& s, std::string_view ref, std::string_view oldPin, std::string_view newPin) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::SetPin);
     requireOperational();
     auto p = loadPartition(ref);
     auto it = logins_.find(s);
@@ -394,10 +453,17 @@ void Hsm::changeRolePin(const SessionId& s, std::string_view ref, std::string_vi
         if (ok) setCredential(key, newPin, p.serial, false);
     });
     if (!ok) throw Error(rc::PIN_INCORRECT, "The current password is incorrect");
+    audited(AuditEvent::SetPin, s, rc::OK,
+            {.who = partitionWho(me), .detail = "container=" + std::to_string(p.serial % 1000), .usingPin = true,
+             .container = static_cast<std::uint32_t>(p.serial % 1000)});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::SetPin, s, e, {.detail = std::string(ref)});
+    throw;
 }
 
-void Hsm::resetRolePin(const SessionId& s, std::string_view ref, Role role, std::string_view newPin) {
+void Hsm::resetRolePin(const SessionId& s, std::string_view ref, Role role, std::string_view newPin) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::InitPin);
     requireOperational();
     auto p = loadPartition(ref);
     const auto me = sessionRole(s, p.serial);
@@ -430,6 +496,13 @@ void Hsm::resetRolePin(const SessionId& s, std::string_view ref, Role role, std:
             }
         }
     });
+    audited(AuditEvent::InitPin, s, rc::OK,
+            {.who = me ? partitionWho(*me) : "", .detail = "container=" + std::to_string(p.serial % 1000) + " role=" +
+                                                          std::string(roleInfo(role).shortName) + " reset",
+             .usingPin = true, .container = static_cast<std::uint32_t>(p.serial % 1000)});
+} catch (const Error& e) {
+    auditFailure(AuditEvent::InitPin, s, e, {.detail = std::string(ref)});
+    throw;
 }
 
 std::string Hsm::exportPartitionTemplate(std::string_view ref) const {
@@ -452,8 +525,9 @@ std::vector<PolicyRow> Hsm::partitionPolicies(std::string_view ref) const {
 }
 
 PolicyChangeEffect Hsm::changePartitionPolicy(const SessionId& s, std::string_view ref, std::uint32_t id,
-                                              std::uint32_t value) {
+                                              std::uint32_t value) try {
     std::lock_guard lock(mu_);
+    admitAudit(AuditEvent::SetContainerPolicy);
     requireOperational();
     auto p = loadPartition(ref);
     auto it = logins_.find(s);
@@ -468,7 +542,15 @@ PolicyChangeEffect Hsm::changePartitionPolicy(const SessionId& s, std::string_vi
     });
     bumpEpoch();
     if (effect.destructive) store_->scrub();
+    audited(AuditEvent::SetContainerPolicy, s, rc::OK,
+            {.who = partitionWho(Role::PartitionSo), .detail = "container=" + std::to_string(p.serial % 1000) +
+                                                              " policy=" + std::to_string(id) + " value=" +
+                                                              std::to_string(value),
+             .container = static_cast<std::uint32_t>(p.serial % 1000), .value = id});
     return effect;
+} catch (const Error& e) {
+    auditFailure(AuditEvent::SetContainerPolicy, s, e, {.detail = std::string(ref) + " policy=" + std::to_string(id) + " value=" + std::to_string(value)});
+    throw;
 }
 
 } // namespace luna::hsm

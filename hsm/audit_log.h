@@ -1,0 +1,113 @@
+// The HSM's audit log (seed ch.1): decides what to log, builds each record, chains it under
+// the per-HSM log secret and keeps it in the store until cbsd says it is on disk.
+//
+// Persistent state, all in the HSM store (crash-safe, sealed where secret):
+//   auditlog/secret   the 256-bit log secret, sealed under the MTK-derived audit key; made at
+//                     the first logged event; survives zeroize, decommission and factory reset
+//   auditlog/chain    newest sequence number, newest HMAC ("NVRAM"), oldest buffered record
+//   auditlog/clock    the HSM clock's offset from the host clock (audit sync)
+//   auditbuf/<seq>    the buffer: rendered records cbsd has not acknowledged yet
+//   audit/config      event mask and rotation (destroyed with the Auditor by decommission and
+//                     factory reset, kept by zeroize and re-initialization)
+//   audit/verify      an imported log secret, used for verification instead of our own
+//
+// Not thread-safe: the Hsm calls it under its lock.
+#pragma once
+
+#include "hsm/audit_events.h"
+#include "hsm/audit_record.h"
+#include "hsm/audit_verify.h"
+#include "hsm/clock.h"
+#include "hsm/keyring.h"
+#include "hsm/store.h"
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace luna::hsm {
+
+// Where the HSM's commands report their outcomes. The Hsm is built with one (an AuditLog on
+// its own store unless HsmConfig names another), so tests can watch the events it emits.
+class AuditSink {
+public:
+    virtual ~AuditSink() = default;
+    // Before a command runs: throws CKR_LOG_FULL when the command's result would have to be
+    // logged and cannot be (the ch.1 exceptions proceed).
+    virtual void admit(AuditEvent event) = 0;
+    // After it ran: logs the outcome if the configuration (or a critical event) asks for it.
+    virtual void record(const AuditMessage& message, bool firstUse = false) = 0;
+};
+
+inline constexpr std::uint64_t kDefaultAuditCapacity = 198120;   // ch.1: "198,120 messages max"
+
+struct AuditSettings {
+    std::uint32_t mask = 0;                          // default: critical events only
+    audit::Rotation rotation = audit::kDefaultRotation;
+    bool configured = false;                         // the Auditor has set something
+};
+
+struct AuditBufferState {
+    std::uint64_t newestSeq = 0;     // 0: nothing logged yet
+    std::uint64_t oldestBuffered = 0;
+    std::uint64_t stored = 0;        // records waiting for cbsd
+    std::uint64_t capacity = 0;
+    bool full() const { return stored >= capacity; }
+};
+
+class AuditLog final : public AuditSink {
+public:
+    AuditLog(Store& store, Keyring& keys, const Clock& clock, std::string serial, std::uint64_t capacity);
+
+    void admit(AuditEvent event) override;
+    void record(const AuditMessage& message, bool firstUse = false) override;
+
+    AuditSettings settings() const;
+    void setSettings(const AuditSettings& s);
+
+    // The HSM clock: the host clock plus the offset `audit sync` set.
+    std::int64_t now() const;
+    void syncTo(std::int64_t hostUnixSeconds);
+
+    AuditBufferState bufferState() const;
+    // Records with sequence > after, oldest first, at most `max`.
+    std::vector<std::pair<std::uint64_t, std::string>> fetch(std::uint64_t after, std::uint32_t max) const;
+    // cbsd has them on disk: drop records up to and including `upTo` from the buffer.
+    void acknowledge(std::uint64_t upTo);
+
+    // The audit domain the Auditor was created with (CKR_LOG_NO_KCV without one).
+    Bytes exportSecret(std::string_view domain);
+    // Imports into the verification slot; never touches our own secret. Returns the source serial.
+    std::string importSecret(std::span<const std::uint8_t> blob, std::string_view domain);
+    bool verifyingWithForeignSecret() const;
+    // Verifies with the verification secret. `successor` (the next file's first record) if the
+    // caller has one; otherwise, for our own logs verified with our own secret, the HSM's
+    // buffer or newest HMAC checks the end (truncation).
+    AuditVerifyReport verify(const std::vector<std::string>& lines, std::optional<AuditSuccessor> successor,
+                             bool external) const;
+
+    // Called after a record is appended (inside the command's lock): hsmd wakes cbsd.
+    void setListener(std::function<void(std::uint64_t newestSeq)> fn) { listener_ = std::move(fn); }
+
+private:
+    struct Chain {
+        std::uint64_t seq = 0;
+        std::array<std::uint8_t, 32> hmac{};
+        std::uint64_t oldest = 0;   // oldest buffered seq; 0 when the buffer is empty
+    };
+    Chain chain() const;
+    void saveChain(const Chain& c);
+    SecureBytes ownSecret();                     // made on first use
+    std::optional<SecureBytes> storedOwnSecret() const;
+    void append(const AuditMessage& m);
+
+    Store& store_;
+    Keyring& keys_;
+    const Clock& clock_;
+    std::string serial_;
+    std::uint64_t capacity_;
+    std::function<void(std::uint64_t)> listener_;
+};
+
+} // namespace luna::hsm
