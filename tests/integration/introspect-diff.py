@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Compare a daemon's live introspection with the repo's interface XML (the D-Bus contract).
 
-    introspect-diff.py LIVE.xml CONTRACT.xml...
+    introspect-diff.py XML-DIR [--require IFACE]... OBJECT-PATH=LIVE.xml...
 
-Every interface in the contract files must be served exactly: the same methods (argument
-names, types, directions in order), signals and properties (type, access, change
-signalling). Interfaces the live object adds beyond the contract are reported too, except
-the standard org.freedesktop.DBus.* ones. Exits 1 and prints a diff if anything differs.
+Every interface a live object serves (besides the standard org.freedesktop.DBus.* ones) must
+have its contract XML-DIR/<interface>.xml and match it exactly: the same methods (argument
+names, types, directions, in order), signals and properties (type, access, change
+signalling). Each --require'd interface must be served by some object. Exits 1 with a diff
+per interface if anything differs.
 """
 import difflib
+import os
 import sys
 import xml.etree.ElementTree as ET
 
@@ -52,25 +54,34 @@ def interfaces(path):
             if not i.get("name").startswith(STANDARD)}
 
 
-def flatten(ifaces):
-    return [f"{name}: {line}" for name in sorted(ifaces) for line in ifaces[name]] \
-        + [f"{name}: (interface)" for name in sorted(ifaces) if not ifaces[name]]
-
-
 def main(argv):
     if len(argv) < 3:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    live = interfaces(argv[1])
-    contract = {}
-    for path in argv[2:]:
-        contract.update(interfaces(path))
-    diff = list(difflib.unified_diff(flatten(contract), flatten(live),
-                                     "contract (lib/dbus/*.xml)", "live introspection", lineterm="", n=0))
-    if diff:
-        print("\n".join(diff))
+    xml_dir, rest, required = argv[1], argv[2:], set()
+    while len(rest) >= 2 and rest[0] == "--require":
+        required.add(rest[1])
+        rest = rest[2:]
+    problems, checked = [], []
+    for pair in rest:
+        obj, _, live_file = pair.partition("=")
+        for name, live in sorted(interfaces(live_file).items()):
+            required.discard(name)
+            contract_file = os.path.join(xml_dir, name + ".xml")
+            if not os.path.exists(contract_file):
+                problems.append(f"{obj}: serves {name}, which has no contract {contract_file}")
+                continue
+            contract = interfaces(contract_file).get(name, [])
+            diff = list(difflib.unified_diff(contract, live, f"{name} (contract)",
+                                             f"{name} (live at {obj})", lineterm="", n=0))
+            if diff:
+                problems.append("\n".join(diff))
+            checked.append(f"{name} at {obj}")
+    problems += [f"no object serves {name}" for name in sorted(required)]
+    if problems:
+        print("\n".join(problems))
         return 1
-    print(f"live introspection matches the contract: {', '.join(sorted(contract))}")
+    print("live introspection matches the contract: " + ", ".join(checked))
     return 0
 
 

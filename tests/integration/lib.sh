@@ -9,7 +9,6 @@ LUNA_ERR_PREFIX=$(basename "$0" .sh)
 : "${LUNA_HSMD:?set by meson}" "${LUNA_CLIENT:?set by meson}"
 LUNA_HSMD=$(readlink -f "$LUNA_HSMD") LUNA_CLIENT=$(readlink -f "$LUNA_CLIENT")
 LUNA_XML_DIR=$LUNA_ROOT/lib/dbus
-HSM_XML=("$LUNA_XML_DIR/com.safenet.Luna.Hsm.xml" "$LUNA_XML_DIR/com.safenet.Luna.Partitions.xml")
 
 # Test callers: numeric uids with no /etc/passwd entry on the host. The roles file names them by
 # uid; the private bus knows them by these names (see luna_bus_up).
@@ -57,6 +56,24 @@ as() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --clear-groups -- "$
 client() { local u=$1; shift; as "$u" "$T/bin/luna-client" "$@" 2>&1 || true; }
 # prop NAME: a property of the HSM as root (uid 0 is always admin), bare value.
 prop() { client 0 get "$1"; }
+
+# check_introspection LABEL [CMD-PREFIX...]: every object hsmd serves matches lib/dbus/*.xml,
+# and /com/safenet/Luna/Hsm has its two interfaces (STYLE habit 1). CMD-PREFIX runs busctl
+# elsewhere (inside a systemd sandbox).
+check_introspection() {
+  local label=$1 path n=0 pairs=() out; shift
+  for path in $("$@" busctl --system tree --list "$LUNA_BUS_NAME"); do
+    n=$((n + 1))
+    "$@" busctl --system introspect --xml-interface "$LUNA_BUS_NAME" "$path" >"$T/live-$n.xml"
+    pairs+=("$path=$T/live-$n.xml")
+  done
+  if out=$(python3 "$LUNA_ROOT/tests/integration/introspect-diff.py" "$LUNA_XML_DIR" \
+             --require com.safenet.Luna.Hsm --require com.safenet.Luna.Partitions "${pairs[@]}"); then
+    pass "$label: $out"
+  else
+    fail "$label: live introspection differs from lib/dbus:"; printf '%s\n' "$out"
+  fi
+}
 
 # appliance_up: the private bus and hsmd as the stand-in luna-hsm uid, callers by role.
 appliance_up() {

@@ -18,12 +18,7 @@ expect "hsmd runs as luna-hsm" luna-hsm "$(inside ps -o user= -p "$pid")"
 expect "hsmd has no capabilities" 0000000000000000 "$(inside awk '/^CapEff/ { print $2 }' "/proc/$pid/status")"
 expect "state dir /var/lib/luna-hsm" "700 luna-hsm" "$(inside stat -c '%a %U' /var/lib/luna-hsm)"
 
-inside busctl --system introspect --xml-interface "$LUNA_BUS_NAME" "$LUNA_OBJECT" >"$T/live.xml"
-if diff=$(python3 "$(dirname "$0")/introspect-diff.py" "$T/live.xml" "${HSM_XML[@]}"); then
-  pass "under systemd: $diff"
-else
-  fail "live introspection differs from lib/dbus:"; printf '%s\n' "$diff"
-fi
+check_introspection "under systemd" luna_systemd_exec "$T"
 expect "root (admin) can Init through the policy" "b true" \
   "$(inside busctl --system call "$LUNA_BUS_NAME" "$LUNA_OBJECT" com.safenet.Luna.Hsm Init sss itest sopin-1234 dom 2>&1)"
 

@@ -152,12 +152,14 @@ luna_hsmd_ready() {
   luna_name_owned
 }
 
-# luna_stop PIDFILE: SIGTERM, wait up to 10 s, then SIGKILL. Returns the exit status if the
+# luna_stop PIDFILE COMM: SIGTERM, wait up to 10 s, then SIGKILL. Returns the exit status if the
 # process is our child, 0 if it was not (its status is not ours to see), 1 if it had to be killed.
+# A pid whose command is not COMM is not ours any more (a stale file): it is left alone.
 luna_stop() {
   local pid i=0 rc=0
   [ -s "$1" ] || return 0
   pid=$(cat "$1"); rm -f "$1"
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || { wait "$pid" 2>/dev/null || rc=$?; return "$rc"; }
   kill -TERM "$pid" 2>/dev/null || return 0
   while kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
     i=$((i + 1))
@@ -169,8 +171,8 @@ luna_stop() {
   return "$rc"
 }
 
-luna_hsmd_down() { luna_stop "$1/hsmd.pid"; }
-luna_bus_down() { luna_stop "$1/bus/pid"; }
+luna_hsmd_down() { luna_stop "$1/hsmd.pid" hsmd; }
+luna_bus_down() { luna_stop "$1/bus/pid" dbus-daemon; }
 
 # ---------------------------------------------------------------------------------------------
 # systemd mode
@@ -215,6 +217,11 @@ luna_systemd_up() {
 
 luna_systemd_down() {
   [ -s "$1/systemd.pid" ] || return 0
-  "$LUNA_SYSTEMD_SANDBOX" down "$(cat "$1/systemd.pid")" "$1/systemd"
+  local pid; pid=$(cat "$1/systemd.pid")
+  # Only a systemd in another pid namespace is ours (the pid file may be stale).
+  if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = systemd ] \
+     && [ "$(readlink "/proc/$pid/ns/pid")" != "$(readlink /proc/self/ns/pid)" ]; then
+    "$LUNA_SYSTEMD_SANDBOX" down "$pid" "$1/systemd"
+  fi
   rm -f "$1/systemd.pid"
 }
