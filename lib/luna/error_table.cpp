@@ -265,6 +265,16 @@ constexpr std::array kErrors = std::to_array<ErrorDef>({
     {0x80010015, "CKR_SSH_KEY_INVALID", "Invalid SSH public key"},
     {0x80010016, "CKR_SSH_KEY_NOT_FOUND", "No SSH public key with that name"},
     {0x80010017, "CKR_CONFIG_ACTIVATION_FAILED", "The new configuration failed to activate; the previous one was restored"},
+    // NTLS client registry and settings (ntlsd); a block of their own from 0x80010020.
+    {0x80010020, "CKR_CLIENT_NAME_INVALID", "Invalid client name"},
+    {0x80010021, "CKR_CLIENT_NOT_FOUND", "No registered client with that name"},
+    {0x80010022, "CKR_CLIENT_ALREADY_EXISTS", "A client with that name is already registered"},
+    {0x80010023, "CKR_CERTIFICATE_INVALID", "The certificate cannot be used for NTLS"},
+    {0x80010024, "CKR_CERTIFICATE_IN_USE", "That certificate is already registered for another client"},
+    {0x80010025, "CKR_PARTITION_ALREADY_ASSIGNED", "The partition is already assigned to that client"},
+    {0x80010026, "CKR_PARTITION_NOT_ASSIGNED", "The partition is not assigned to that client"},
+    {0x80010027, "CKR_ADDRESS_INVALID", "Invalid IP address or hostname"},
+    {0x80010028, "CKR_NTLS_SETTING_INVALID", "The NTLS setting is outside its allowed range"},
 });
 } // namespace
 

@@ -96,6 +96,16 @@ inline constexpr std::uint32_t ROLE_INVALID = 0x80010014;
 inline constexpr std::uint32_t SSH_KEY_INVALID = 0x80010015;
 inline constexpr std::uint32_t SSH_KEY_NOT_FOUND = 0x80010016;
 inline constexpr std::uint32_t CONFIG_ACTIVATION_FAILED = 0x80010017;
+// NTLS client registry and settings (ntlsd).
+inline constexpr std::uint32_t CLIENT_NAME_INVALID = 0x80010020;
+inline constexpr std::uint32_t CLIENT_NOT_FOUND = 0x80010021;
+inline constexpr std::uint32_t CLIENT_ALREADY_EXISTS = 0x80010022;
+inline constexpr std::uint32_t CERTIFICATE_INVALID = 0x80010023;
+inline constexpr std::uint32_t CERTIFICATE_IN_USE = 0x80010024;
+inline constexpr std::uint32_t PARTITION_ALREADY_ASSIGNED = 0x80010025;
+inline constexpr std::uint32_t PARTITION_NOT_ASSIGNED = 0x80010026;
+inline constexpr std::uint32_t ADDRESS_INVALID = 0x80010027;
+inline constexpr std::uint32_t NTLS_SETTING_INVALID = 0x80010028;
 } // namespace rc
 
 // Every row of the registry, ordered by code (checked by a unit test).
