@@ -27,6 +27,13 @@ void ClientAssignments::remove(const std::string& client) {
     clients_.erase(client);
 }
 
+void ClientAssignments::replace(std::map<std::string, std::set<std::uint64_t>> table) {
+    std::map<std::string, Entry, std::less<>> fresh;
+    for (auto& [client, partitions] : table) fresh[client] = Entry{false, std::move(partitions)};
+    std::unique_lock lock(mu_);
+    clients_ = std::move(fresh);
+}
+
 void ClientAssignments::load(const std::filesystem::path& file) {
     std::ifstream in(file);
     if (!in) throw std::runtime_error("cannot read " + file.string());

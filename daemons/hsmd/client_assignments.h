@@ -2,10 +2,10 @@
 // `revokepartition`): the allow-list hsmd enforces on every data-plane request, whatever
 // ntlsd already checked.
 //
-// Hook for ntlsd: today the list comes from a file (--client-assignments) that hsmd reads
-// at start and again on SIGHUP; ntlsd will own the registrations and push them with
-// set()/revoke() through a D-Bus method on hsmd (com.safenet.Luna.Ntls or similar) — the
-// class is already safe to change while requests are served.
+// ntlsd owns the registrations and pushes the whole table through
+// com.safenet.Luna.ClientAccess.SetAssignments (client_access_bus.h) -> replace(). For
+// development and tests the table can also come from a file (--client-assignments), read at
+// start and again on SIGHUP (which then replaces what ntlsd pushed).
 //
 // File format: one client per line, `<client-name> <partition-serial>...`; `*` as a serial
 // assigns every partition (for development and tests); `#` starts a comment.
@@ -28,6 +28,8 @@ public:
     void set(const std::string& client, std::set<std::uint64_t> partitions, bool all = false);
     void revoke(const std::string& client, std::uint64_t partition);
     void remove(const std::string& client);
+    // The whole table at once (ntlsd's push over D-Bus): clients not named see nothing.
+    void replace(std::map<std::string, std::set<std::uint64_t>> table);
     // Replaces every assignment with the file's; throws std::runtime_error naming the bad line.
     void load(const std::filesystem::path& file);
 

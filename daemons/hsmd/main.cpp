@@ -1,6 +1,7 @@
 // hsmd: owns the HSM core and serves it on the system bus (DBUS_SYSTEM_BUS_ADDRESS in
 // tests). Tiny on purpose: parse options, build the core, publish, wait for a signal.
 #include "luna/appliance_roles.h"
+#include "client_access_bus.h"
 #include "data_plane_service.h"
 #include "hsm_bus.h"
 #include "work_queue.h"
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <cstring>
 #include <getopt.h>
+#include <pwd.h>
 #include <string>
 #include <syslog.h>
 #include <thread>
@@ -23,7 +25,7 @@ namespace {
 void usage() {
     std::fprintf(stderr,
                  "usage: hsmd --state-dir DIR [--roles FILE] [--bus-name NAME] [--kdf-iterations N]\n"
-                 "            [--licensed-partitions N] [--data-socket PATH] [--ntls-uid UID]\n"
+                 "            [--licensed-partitions N] [--data-socket PATH] [--ntls-uid UID|USER]\n"
                  "            [--client-assignments FILE] [--usage-without-login]\n");
 }
 
@@ -36,6 +38,17 @@ unsigned long number(const char* opt, const char* v) {
         std::exit(2);
     }
     return n;
+}
+// --ntls-uid takes a uid or a user name (hsmd.service names luna-ntls, whose uid sysusers
+// chose). An unknown name is logged and skipped: hsmd still serves D-Bus without ntlsd.
+void addNtlsUid(std::set<uid_t>& uids, const char* v) {
+    if (*v && std::strspn(v, "0123456789") == std::strlen(v)) {
+        uids.insert(static_cast<uid_t>(number("--ntls-uid", v)));
+    } else if (const passwd* pw = ::getpwnam(v)) {
+        uids.insert(pw->pw_uid);
+    } else {
+        std::fprintf(stderr, "hsmd: --ntls-uid: no user '%s'; ntlsd will not be admitted\n", v);
+    }
 }
 } // namespace
 
@@ -60,7 +73,7 @@ int main(int argc, char** argv) {
         case 'k': config.kdfIterations = static_cast<std::uint32_t>(number("--kdf-iterations", optarg)); break;
         case 'l': config.licensedPartitions = static_cast<std::uint32_t>(number("--licensed-partitions", optarg)); break;
         case 'D': data.socket = optarg; break;
-        case 'U': data.ntlsUids.insert(static_cast<uid_t>(number("--ntls-uid", optarg))); break;
+        case 'U': addNtlsUid(data.ntlsUids, optarg); break;
         case 'A': data.assignments = optarg; break;
         case 'W': data.usageWithoutLogin = true; break;
         case 'h': usage(); return 0;
@@ -95,6 +108,9 @@ int main(int argc, char** argv) {
         // The crypto data plane (no socket given and no RuntimeDirectory: D-Bus only).
         std::unique_ptr<luna::hsmd::DataPlaneService> dataPlane;
         if (!data.socket.empty()) dataPlane = std::make_unique<luna::hsmd::DataPlaneService>(hsm, data);
+        // ntlsd pushes the NTLS client assignments the data plane enforces.
+        std::unique_ptr<luna::hsmd::ClientAccessBus> clientAccess;
+        if (dataPlane) clientAccess = std::make_unique<luna::hsmd::ClientAccessBus>(*conn, dataPlane->assignments(), data.ntlsUids);
         luna::hsmd::HsmBus bus(*conn, hsm, roleMap, work, dataPlane ? &dataPlane->counters() : nullptr);
         conn->requestName(busName);
         conn->enterEventLoopAsync();
