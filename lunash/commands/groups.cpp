@@ -8,6 +8,9 @@ void registerAllCommands(CommandTable& t) {
     registerHsmCommands(t);
     registerPartitionCommands(t);
     registerStatusCommands(t);
+    registerClientCommands(t);
+    registerNtlsCommands(t);
+    registerSysconfNtlsCommands(t);
     registerUserCommands(t);
     registerMyCommands(t);
 }

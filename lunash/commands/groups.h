@@ -10,6 +10,9 @@ void registerBasicCommands(CommandTable& t);       // help, exit
 void registerHsmCommands(CommandTable& t);         // hsm
 void registerPartitionCommands(CommandTable& t);   // partition
 void registerStatusCommands(CommandTable& t);      // status
+void registerClientCommands(CommandTable& t);      // client (NTLS client registry)
+void registerNtlsCommands(CommandTable& t);        // ntls
+void registerSysconfNtlsCommands(CommandTable& t); // sysconf regencert, sysconf fingerprint ntls
 void registerUserCommands(CommandTable& t);        // user
 void registerMyCommands(CommandTable& t);          // my
 

@@ -2,7 +2,7 @@
 # Shared by the NTLS tests: the appliance of lib.sh with hsmd's data socket, plus ntlsd as its
 # own uid (the stand-in for luna-ntls) on a free loopback port, and client certificates.
 # Needs LUNA_NTLSD and LUNA_NTLS_CLIENT (meson passes them).
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+declare -F appliance_up >/dev/null || . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 : "${LUNA_NTLSD:?set by meson}" "${LUNA_NTLS_CLIENT:?set by meson}"
 LUNA_NTLSD=$(readlink -f "$LUNA_NTLSD") LUNA_NTLS_CLIENT=$(readlink -f "$LUNA_NTLS_CLIENT")
 NTLS_UID=4105
@@ -17,6 +17,7 @@ ntls_free_port() {
 ntls_cleanup() {
   local rc=$?
   luna_stop "$T/ntlsd.pid" ntlsd 2>/dev/null || true
+  if declare -F luna_sshd_down >/dev/null; then luna_sshd_down "$T" >/dev/null 2>&1 || true; fi
   if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -f "$T/ntlsd.log" ]; then
     echo "--- ntlsd log"; tail -60 "$T/ntlsd.log"; fi
   (exit "$rc")
