@@ -18,6 +18,8 @@ namespace {
 
 constexpr const char* kObjectPath = "/com/safenet/Luna/Hsm";
 constexpr const char* kPropertiesInterface = "org.freedesktop.DBus.Properties";
+constexpr const char* kNtlsObjectPath = "/com/safenet/Luna/Ntls";
+constexpr const char* kNtlsInterface = "com.safenet.Luna.Ntls";
 using Properties = std::map<std::string, sdbus::Variant>;
 
 class HsmdProxy final
@@ -175,21 +177,49 @@ private:
         }
     }
 
-    // TODO(ntlsd): ntlsd will publish its status and counters on com.safenet.Luna.Ntls
-    // (proposal in docs/snmp.md). Until then: not running unless something owns the name,
-    // and then unknown, because there is nothing to read yet.
+    // ntlsd's com.safenet.Luna.Ntls (lib/dbus/com.safenet.Luna.Ntls.xml, docs/ntls.md): not
+    // running while nothing owns the name; unknown while its properties cannot be read.
     NtlsState readNtls() {
         bool owned = false;
         bus_->callMethod("NameHasOwner").onInterface("org.freedesktop.DBus").withArguments(options_.ntlsBusName)
             .storeResultsTo(owned);
         NtlsState n;
         n.status = owned ? NtlsState::Status::Unknown : NtlsState::Status::NotRunning;
+        ntlsProps_.clear();
+        if (!owned) return n;
+        try {
+            auto proxy = sdbus::createProxy(*conn_, options_.ntlsBusName, kNtlsObjectPath);
+            proxy->callMethod("GetAll").onInterface(kPropertiesInterface).withArguments(std::string(kNtlsInterface))
+                .storeResultsTo(ntlsProps_);
+        } catch (const sdbus::Error& e) {
+            note("ntlsd", e.getName(), LOG_WARNING, "NTLS state unavailable: " + e.getName() + ": " + e.getMessage());
+            return n;
+        }
+        note("ntlsd", "", LOG_INFO, "");
+        n.status = prop<bool>(ntlsProps_, "Running") ? NtlsState::Status::Up : NtlsState::Status::NotRunning;
+        n.connectedClients = prop<uint32_t>(ntlsProps_, "ConnectedClients");
+        n.links = prop<uint32_t>(ntlsProps_, "Links");
+        n.successfulConnections = prop<uint64_t>(ntlsProps_, "SuccessfulConnections");
+        n.failedConnections = prop<uint64_t>(ntlsProps_, "FailedConnections");
         return n;
     }
 
-    // TODO(ntlsd): registered clients and their partition assignments come with ntlsd's
-    // client registry (proposal in docs/snmp.md). None until then.
-    std::vector<ClientState> readClients() { return {}; }
+    // The registry from the same GetAll: Clients a(ss) (name, hostname or IP) and
+    // Assignments a(sss) (client, HSM serial, partition serial).
+    std::vector<ClientState> readClients() {
+        using Pair = std::vector<sdbus::Struct<std::string, std::string>>;
+        using Triple = std::vector<sdbus::Struct<std::string, std::string, std::string>>;
+        std::vector<ClientState> out;
+        std::map<std::string, std::size_t> index;
+        for (const auto& c : prop<Pair>(ntlsProps_, "Clients")) {
+            index[c.get<0>()] = out.size();
+            out.push_back({c.get<0>(), c.get<1>(), {}});
+        }
+        for (const auto& a : prop<Triple>(ntlsProps_, "Assignments"))
+            if (auto it = index.find(a.get<0>()); it != index.end())
+                out[it->second].assignments.push_back({a.get<1>(), a.get<2>()});
+        return out;
+    }
 
     // Log a condition when it starts and when it ends, not at every refresh.
     void note(const std::string& what, const std::string& condition, int priority, const std::string& text) {
@@ -205,6 +235,7 @@ private:
     std::unique_ptr<HsmdProxy> proxy_;
     std::unique_ptr<sdbus::IProxy> bus_;
     std::map<std::string, std::string> conditions_;
+    Properties ntlsProps_;   // the last GetAll of com.safenet.Luna.Ntls (readNtls, then readClients)
 };
 
 } // namespace
