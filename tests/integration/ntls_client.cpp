@@ -9,6 +9,7 @@
 //     bad-payload         a GetTokenInfo frame with a truncated payload: "bad-payload: rv=0x.."
 //     unknown-op          opcode 0x7777: "unknown-op: rv=0x.."
 //     response-flag       a request flagged as a response: "response-flag: rv=0x.."
+//     fuzz N              N frames with random payloads: "fuzz: <answered>/N answered"
 //     garbage-header      16 bytes that are no header: "garbage-header: closed" when ntlsd closes the link
 //     hold SECONDS        keep the link open
 //     wait-file PATH      keep the link open until PATH exists (30 s at most)
@@ -28,6 +29,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <random>
 #include <p11-kit/pkcs11.h>
 #include <string>
 #include <thread>
@@ -186,6 +188,19 @@ int main(int argc, char** argv) {
             line = "unknown-op: " + rawCall(rawFrame(0x7777, 0, {}));
         } else if (cmd == "response-flag") {
             line = "response-flag: " + rawCall(rawFrame(static_cast<std::uint16_t>(proto::Op::GetSlotList), 1, {}));
+        } else if (cmd == "fuzz") {
+            // N frames with good headers and random payloads over every known opcode (and a
+            // few unknown ones): each must be answered, by ntlsd or by hsmd.
+            const int n = std::stoi(arg());
+            std::mt19937 rng(12345);
+            int answered = 0;
+            for (int k = 0; k < n; ++k) {
+                std::uint16_t op = static_cast<std::uint16_t>(rng() % 0x70);
+                std::vector<std::uint8_t> payload(rng() % 300);
+                for (auto& b : payload) b = static_cast<std::uint8_t>(rng());
+                if (rawCall(rawFrame(op, 0, payload)).starts_with("rv=")) ++answered;
+            }
+            line = "fuzz: " + std::to_string(answered) + "/" + std::to_string(n) + " answered";
         } else if (cmd == "garbage-header") {
             const std::uint8_t junk[16] = {'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T', 'P', '/', '1', '.', '1', '\r', '\n'};
             writeAll(junk, sizeof junk);

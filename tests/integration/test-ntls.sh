@@ -106,11 +106,13 @@ expect_match "no client certificate: the handshake fails" "alert handshake failu
 rm -f "$T/go"
 (nc_client bravo slots hold 3 slots >"$T/bravo.out") &
 bravo=$!
-out=$(nc_client alpha bad-payload unknown-op response-flag slots garbage-header)
+out=$(nc_client alpha bad-payload unknown-op response-flag slots fuzz 500 slots garbage-header)
 expect_match "truncated payload: CKR_ARGUMENTS_BAD" "^bad-payload: rv=0x7\$" "$out"
 expect_match "unknown opcode: CKR_FUNCTION_NOT_SUPPORTED" "^unknown-op: rv=0x54\$" "$out"
 expect_match "a response frame from the client: CKR_ARGUMENTS_BAD" "^response-flag: rv=0x7\$" "$out"
 expect_match "the link still serves after bad payloads" "^slots: $P1 $P2\$" "$out"
+expect_match "500 random payloads: every one answered" "^fuzz: 500/500 answered\$" "$out"
+expect "the link still serves after the fuzzing" 2 "$(grep -c "^slots: $P1 $P2\$" <<<"$out")"
 expect_match "an unreadable header ends that link" "^garbage-header: closed\$" "$out"
 wait "$bravo" || true
 expect "bravo's link is unharmed meanwhile" "handshake: ok TLSv1.3
