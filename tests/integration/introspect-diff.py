@@ -2,6 +2,7 @@
 """Compare a daemon's live introspection with the repo's interface XML (the D-Bus contract).
 
     introspect-diff.py XML-DIR [--require IFACE]... OBJECT-PATH=LIVE.xml...
+    introspect-diff.py LIVE.xml CONTRACT.xml...     (one object; every contract required)
 
 Every interface a live object serves (besides the standard org.freedesktop.DBus.* ones) must
 have its contract XML-DIR/<interface>.xml and match it exactly: the same methods (argument
@@ -54,10 +55,28 @@ def interfaces(path):
             if not i.get("name").startswith(STANDARD)}
 
 
+def compare_one(live_file, contract_files):
+    """The older form: one live object against named contract files."""
+    contract = {}
+    for path in contract_files:
+        contract.update(interfaces(path))
+    flat = lambda ifaces: [f"{n}: {line}" for n in sorted(ifaces) for line in ifaces[n]] + \
+        [f"{n}: (interface)" for n in sorted(ifaces)]
+    diff = list(difflib.unified_diff(flat(contract), flat(interfaces(live_file)), "contract",
+                                     "live introspection", lineterm="", n=0))
+    if diff:
+        print("\n".join(diff))
+        return 1
+    print(f"live introspection matches the contract: {', '.join(sorted(contract))}")
+    return 0
+
+
 def main(argv):
     if len(argv) < 3:
         print(__doc__.strip(), file=sys.stderr)
         return 2
+    if not os.path.isdir(argv[1]):
+        return compare_one(argv[1], argv[2:])
     xml_dir, rest, required = argv[1], argv[2:], set()
     while len(rest) >= 2 and rest[0] == "--require":
         required.add(rest[1])

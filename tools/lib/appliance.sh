@@ -154,12 +154,14 @@ luna_hsmd_ready() {
 
 # luna_stop PIDFILE COMM: SIGTERM, wait up to 10 s, then SIGKILL. Returns the exit status if the
 # process is our child, 0 if it was not (its status is not ours to see), 1 if it had to be killed.
-# A pid whose command is not COMM is not ours any more (a stale file): it is left alone.
+# With COMM, a pid whose command is not COMM is not ours any more (a stale file): left alone.
 luna_stop() {
   local pid i=0 rc=0
   [ -s "$1" ] || return 0
   pid=$(cat "$1"); rm -f "$1"
-  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || { wait "$pid" 2>/dev/null || rc=$?; return "$rc"; }
+  if [ -n "${2:-}" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$2" ]; then
+    wait "$pid" 2>/dev/null || rc=$?; return "$rc"
+  fi
   kill -TERM "$pid" 2>/dev/null || return 0
   while kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
     i=$((i + 1))
