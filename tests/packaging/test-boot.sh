@@ -1,0 +1,48 @@
+#!/bin/bash
+# The appliance booted from the project's own unit files: real systemd as PID 1 in fresh
+# namespaces (loopback only, /etc /var /usr /home copy-on-write), the build installed as
+# `meson install` lays it out, users and /etc/luna made the way the packages make them
+# (systemd-sysusers, systemd-tmpfiles), every unit enabled; then luna-appliance.target
+# starts, every unit in systemd/system is active, and a restarted unit gets a new main PID.
+. "$(dirname "$0")/lib.sh"
+need_usr_prefix
+install_tree "$T/root"
+sandbox_up
+
+# /lib is a symlink to usr/lib on Debian 12: keep it one.
+tar -C "$T/root" -c . | inside tar -C / -x --keep-directory-symlink --no-same-owner
+inside systemd-sysusers >"$T/setup.log" 2>&1
+inside systemd-tmpfiles --create /usr/lib/tmpfiles.d/luna.conf >>"$T/setup.log" 2>&1
+# The bus read the policy before the users existed (a policy for an unknown user is dropped).
+inside systemctl try-reload-or-restart dbus.service
+inside systemctl daemon-reload
+# shellcheck disable=SC2046
+inside systemctl enable --quiet $(appliance_units)
+expect "the appliance target is enabled" enabled "$(inside systemctl is-enabled luna-appliance.target)"
+inside systemctl start --no-block luna-appliance.target
+expect_units_active
+
+expect "hsmd runs as luna-hsm" luna-hsm \
+  "$(inside ps -o user= -p "$(inside systemctl show -P MainPID hsmd.service)")"
+expect "hsmd answers on the system bus" 's "Zeroized"' \
+  "$(inside busctl --system get-property "$LUNA_BUS_NAME" "$LUNA_OBJECT" com.safenet.Luna.Hsm Status 2>&1)"
+expect "sysconfd provisioned the appliance users" "admin operator monitor audit" \
+  "$(for u in admin operator monitor audit; do inside getent passwd "$u" >/dev/null && printf '%s ' "$u"; done | sed 's/ $//')"
+expect "their login shell is lunash" /usr/bin/lunash "$(inside getent passwd admin | cut -d: -f7)"
+
+# A restart through systemd: a new main PID, active again (lunash's `service restart` is the
+# same call through sysconfd).
+old=$(inside systemctl show -P MainPID hsmd.service)
+inside systemctl restart hsmd.service
+new=$(inside systemctl show -P MainPID hsmd.service)
+expect "systemctl restart hsmd: active" active "$(inside systemctl show -P ActiveState hsmd.service)"
+[ "$new" != 0 ] && [ "$new" != "$old" ] && pass "hsmd has a new main PID ($old -> $new)" \
+  || fail "hsmd main PID $old -> $new"
+
+# Stopping the target stops every appliance daemon (PartOf=).
+inside systemctl stop luna-appliance.target
+for u in $(cd "$SYSTEMD_UNITS" && ls -- *.service); do
+  expect "$u stopped with the target" inactive "$(inside systemctl show -P ActiveState "$u")"
+done
+expect "no appliance unit failed" "" "$(inside systemctl list-units --failed --plain --no-legend 'luna*' hsmd.service sysconfd.service)"
+finish
