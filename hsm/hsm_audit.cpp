@@ -180,13 +180,16 @@ void Hsm::setAuditSettings(const SessionId& s, std::optional<std::uint32_t> mask
     if (rotation) cfg.rotation = *rotation;
     char maskHex[16];
     std::snprintf(maskHex, sizeof maskHex, "0x%04X", cfg.mask);
-    // Logged under the configuration it had before the change, in the same transaction:
-    // turning logging off is itself recorded when log management was being logged.
+    const AuditNote note{.detail = std::string("event mask ") + maskHex + " rotation " +
+                                   std::string(audit::rotationName(cfg.rotation))};
+    // Logged if the old or the new configuration asks for it: turning logging off is recorded
+    // (under the old one, before it changes), and so is turning it on (under the new one).
+    const bool oldWants =
+        auditWanted(auditEventInfo(AuditEvent::LogSetConfig), auditLog_->settings().mask, true);
     mutate([&] {
-        audited(AuditEvent::LogSetConfig, s, rc::OK,
-                {.detail = std::string("event mask ") + maskHex + " rotation " +
-                           std::string(audit::rotationName(cfg.rotation))});
+        if (oldWants) audited(AuditEvent::LogSetConfig, s, rc::OK, note);
         auditLog_->setSettings(cfg);
+        if (!oldWants) audited(AuditEvent::LogSetConfig, s, rc::OK, note);
     });
 } catch (const Error& e) {
     auditFailure(AuditEvent::LogSetConfig, s, e);

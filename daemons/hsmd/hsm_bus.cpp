@@ -103,6 +103,8 @@ HsmBus::Caller HsmBus::authorize(Permit permit) {
         if (it == uidBySender_.end()) {
             // EUID is what the bus daemon recorded at connect (SO_PEERCRED): trustworthy.
             it = uidBySender_.emplace(sender, msg->getCredsEuid()).first;
+            // Audit records name the caller: the appliance's access id and the caller's uid.
+            hsm_.setSessionOrigin(sender, 2147483651u, static_cast<std::uint32_t>(it->second));
         }
         uid = it->second;
     }

@@ -3,6 +3,7 @@
 #include "luna/appliance_roles.h"
 #include "client_access_bus.h"
 #include "data_plane_service.h"
+#include "audit_bus.h"
 #include "hsm_bus.h"
 #include "work_queue.h"
 
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <getopt.h>
 #include <pwd.h>
+#include <set>
 #include <string>
 #include <syslog.h>
 #include <thread>
@@ -26,7 +28,8 @@ void usage() {
     std::fprintf(stderr,
                  "usage: hsmd --state-dir DIR [--roles FILE] [--bus-name NAME] [--kdf-iterations N]\n"
                  "            [--licensed-partitions N] [--data-socket PATH] [--ntls-uid UID|USER]\n"
-                 "            [--client-assignments FILE] [--usage-without-login]\n");
+                 "            [--client-assignments FILE] [--usage-without-login]\n"
+                 "            [--cbs-user USER|UID] [--audit-capacity RECORDS]\n");
 }
 
 unsigned long number(const char* opt, const char* v) {
@@ -50,6 +53,12 @@ void addNtlsUid(std::set<uid_t>& uids, const char* v) {
         std::fprintf(stderr, "hsmd: --ntls-uid: no user '%s'; ntlsd will not be admitted\n", v);
     }
 }
+// --cbs-user: cbsd's user (name or uid), the only caller that may fetch audit records.
+void addCbsUid(std::set<uid_t>& uids, const char* v) {
+    if (const passwd* pw = ::getpwnam(v)) uids.insert(pw->pw_uid);
+    else if (*v && std::strspn(v, "0123456789") == std::strlen(v)) uids.insert(static_cast<uid_t>(number("--cbs-user", v)));
+    else std::fprintf(stderr, "hsmd: --cbs-user: no user '%s'; audit records stay buffered in the HSM\n", v);
+}
 } // namespace
 
 int main(int argc, char** argv) {
@@ -63,8 +72,10 @@ int main(int argc, char** argv) {
         {"licensed-partitions", required_argument, nullptr, 'l'}, {"help", no_argument, nullptr, 'h'},
         {"data-socket", required_argument, nullptr, 'D'}, {"ntls-uid", required_argument, nullptr, 'U'},
         {"client-assignments", required_argument, nullptr, 'A'}, {"usage-without-login", no_argument, nullptr, 'W'},
+        {"cbs-user", required_argument, nullptr, 'C'}, {"audit-capacity", required_argument, nullptr, 'Q'},
         {nullptr, 0, nullptr, 0},
     };
+    std::set<uid_t> cbsUids;
     for (int c; (c = getopt_long(argc, argv, "", opts, nullptr)) != -1;) {
         switch (c) {
         case 's': config.stateDir = optarg; break;
@@ -76,6 +87,8 @@ int main(int argc, char** argv) {
         case 'U': addNtlsUid(data.ntlsUids, optarg); break;
         case 'A': data.assignments = optarg; break;
         case 'W': data.usageWithoutLogin = true; break;
+        case 'C': addCbsUid(cbsUids, optarg); break;
+        case 'Q': config.auditCapacity = number("--audit-capacity", optarg); break;
         case 'h': usage(); return 0;
         default: usage(); return 2;
         }
@@ -86,7 +99,7 @@ int main(int argc, char** argv) {
     if (data.socket.empty()) {
         if (const char* rd = std::getenv("RUNTIME_DIRECTORY")) data.socket = std::filesystem::path(rd) / "data.sock";
     }
-    if (config.stateDir.empty() || optind != argc || config.kdfIterations < 1000) {
+    if (config.stateDir.empty() || optind != argc || config.kdfIterations < 1000 || config.auditCapacity == 0) {
         usage();
         return 2;
     }
@@ -112,6 +125,7 @@ int main(int argc, char** argv) {
         std::unique_ptr<luna::hsmd::ClientAccessBus> clientAccess;
         if (dataPlane) clientAccess = std::make_unique<luna::hsmd::ClientAccessBus>(*conn, dataPlane->assignments(), data.ntlsUids);
         luna::hsmd::HsmBus bus(*conn, hsm, roleMap, work, dataPlane ? &dataPlane->counters() : nullptr);
+        luna::hsmd::AuditBus auditBus(*conn, hsm, roleMap, work, cbsUids);
         conn->requestName(busName);
         conn->enterEventLoopAsync();
         sd_notify(0, "READY=1\nSTATUS=serving the HSM on the system bus");
