@@ -1,6 +1,7 @@
 // HsmService over D-Bus with the proxies generated from lib/dbus/*.xml. One connection per
 // lunash session: the HSM SO login hsmd grants lives exactly as long as it.
 #include "hsm_service.h"
+#include "audit_service.h"
 
 #include "hsm_proxy.h"
 #include "partitions_proxy.h"
@@ -12,6 +13,9 @@
 #include <map>
 
 namespace lunash {
+
+std::unique_ptr<AuditService> connectAudit(sdbus::IConnection& conn);   // audit_dbus.cpp
+
 namespace {
 
 constexpr const char* kBusName = "com.safenet.Luna.Hsm";
@@ -157,10 +161,16 @@ public:
         });
     }
 
+    AuditService& audit() override {
+        if (!audit_) audit_ = connectAudit(*conn_);
+        return *audit_;
+    }
+
 private:
     std::unique_ptr<sdbus::IConnection> conn_;
     HsmProxy hsm_;
     PartitionsProxy parts_;
+    std::unique_ptr<AuditService> audit_;
 };
 
 } // namespace

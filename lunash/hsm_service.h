@@ -9,7 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "luna/errors.h"
+
 namespace lunash {
+
+class AuditService;   // audit_service.h
 
 struct HsmProperties {
     std::string status, label, serial, model, partNumber, firmware, authMethod, tamperState;
@@ -44,6 +48,9 @@ struct HsmPolicy {
 class HsmService {
 public:
     virtual ~HsmService() = default;
+    // The audit role's services (hsmd's Audit interface and cbsd's log files) on the same
+    // session, so the Auditor's HSM login lasts as long as it.
+    virtual AuditService& audit() { throw luna::Error(luna::rc::FUNCTION_NOT_SUPPORTED, "no audit service"); }
     virtual HsmProperties properties() = 0;
     virtual bool init(const std::string& label, const std::string& soPassword, const std::string& domain) = 0;
     virtual void login(const std::string& password) = 0;

@@ -6,6 +6,7 @@ namespace lunash {
 void registerAllCommands(CommandTable& t) {
     registerBasicCommands(t);
     registerHsmCommands(t);
+    registerAuditCommands(t);
     registerPartitionCommands(t);
     registerStatusCommands(t);
     registerClientCommands(t);

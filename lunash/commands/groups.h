@@ -10,6 +10,7 @@ void registerBasicCommands(CommandTable& t);       // help, exit
 void registerHsmCommands(CommandTable& t);         // hsm
 void registerPartitionCommands(CommandTable& t);   // partition
 void registerStatusCommands(CommandTable& t);      // status
+void registerAuditCommands(CommandTable& t);      // audit (audit.cpp, audit_log.cpp)
 void registerClientCommands(CommandTable& t);      // client (NTLS client registry)
 void registerNtlsCommands(CommandTable& t);        // ntls
 void registerSysconfNtlsCommands(CommandTable& t); // sysconf regencert, sysconf fingerprint ntls

@@ -213,7 +213,7 @@ BOOST_AUTO_TEST_CASE(role_filtering) {
     BOOST_TEST(names(Role::Operator, hsm) ==
                    (std::vector<std::string>{"information", "login", "logout", "show", "showpolicies"}),
                boost::test_tools::per_element());
-    BOOST_TEST(names(Role::Audit, table().root()) == (std::vector<std::string>{"help", "exit", "my"}),
+    BOOST_TEST(names(Role::Audit, table().root()) == (std::vector<std::string>{"help", "exit", "audit", "my"}),
                boost::test_tools::per_element());
     BOOST_TEST(names(std::nullopt, table().root()).empty());
     auto r = parse("hsm ini -label x", Role::Monitor);
