@@ -275,6 +275,20 @@ constexpr std::array kErrors = std::to_array<ErrorDef>({
     {0x80010026, "CKR_PARTITION_NOT_ASSIGNED", "The partition is not assigned to that client"},
     {0x80010027, "CKR_ADDRESS_INVALID", "Invalid IP address or hostname"},
     {0x80010028, "CKR_NTLS_SETTING_INVALID", "The NTLS setting is outside its allowed range"},
+    // Appliance platform (sysconfd: syslog, services, configuration backup, time, licences);
+    // a block of its own from 0x80010040.
+    {0x80010040, "CKR_CONFIG_VALUE_INVALID", "Invalid configuration value"},
+    {0x80010041, "CKR_CONFIG_ENTRY_NOT_FOUND", "No such configuration entry"},
+    {0x80010042, "CKR_CONFIG_ENTRY_EXISTS", "That configuration entry already exists"},
+    {0x80010043, "CKR_BACKUP_INVALID", "The configuration backup is corrupt or not from this appliance"},
+    {0x80010044, "CKR_BACKUP_NOT_FOUND", "No configuration backup file with that name"},
+    {0x80010045, "CKR_SERVICE_UNKNOWN", "Unknown service"},
+    {0x80010046, "CKR_SERVICE_FAILED", "The service did not reach the requested state"},
+    {0x80010047, "CKR_SERVICE_MANAGER_UNAVAILABLE", "The service manager is not reachable"},
+    {0x80010048, "CKR_LICENSE_INVALID", "The license string is not valid"},
+    {0x80010049, "CKR_LICENSE_ALREADY_APPLIED", "License is already applied"},
+    {0x8001004A, "CKR_LICENSE_NOT_FOUND", "No applied license with that index"},
+    {0x8001004B, "CKR_LOG_NOT_FOUND", "No log with that name"},
 });
 } // namespace
 

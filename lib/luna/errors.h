@@ -96,6 +96,19 @@ inline constexpr std::uint32_t ROLE_INVALID = 0x80010014;
 inline constexpr std::uint32_t SSH_KEY_INVALID = 0x80010015;
 inline constexpr std::uint32_t SSH_KEY_NOT_FOUND = 0x80010016;
 inline constexpr std::uint32_t CONFIG_ACTIVATION_FAILED = 0x80010017;
+// Appliance platform: syslog, services, configuration backup, time, licences (sysconfd).
+inline constexpr std::uint32_t CONFIG_VALUE_INVALID = 0x80010040;
+inline constexpr std::uint32_t CONFIG_ENTRY_NOT_FOUND = 0x80010041;
+inline constexpr std::uint32_t CONFIG_ENTRY_EXISTS = 0x80010042;
+inline constexpr std::uint32_t BACKUP_INVALID = 0x80010043;
+inline constexpr std::uint32_t BACKUP_NOT_FOUND = 0x80010044;
+inline constexpr std::uint32_t SERVICE_UNKNOWN = 0x80010045;
+inline constexpr std::uint32_t SERVICE_FAILED = 0x80010046;
+inline constexpr std::uint32_t SERVICE_MANAGER_UNAVAILABLE = 0x80010047;
+inline constexpr std::uint32_t LICENSE_INVALID = 0x80010048;
+inline constexpr std::uint32_t LICENSE_ALREADY_APPLIED = 0x80010049;
+inline constexpr std::uint32_t LICENSE_NOT_FOUND = 0x8001004A;
+inline constexpr std::uint32_t LOG_NOT_FOUND = 0x8001004B;
 // NTLS client registry and settings (ntlsd).
 inline constexpr std::uint32_t CLIENT_NAME_INVALID = 0x80010020;
 inline constexpr std::uint32_t CLIENT_NOT_FOUND = 0x80010021;

@@ -1,0 +1,38 @@
+// The services LunaSH `service ...` knows (the reference's catalogue), each mapped to the
+// systemd unit that is that service on this appliance. One table: `service list` prints it,
+// sysconfd resolves every service request through it, and a name that is not a row is
+// refused before systemd is asked anything.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace luna::services {
+
+struct ServiceDef {
+    std::string_view name;          // as typed: "ntls"
+    std::string_view unit;          // the systemd unit: "ntlsd.service"
+    std::string_view description;   // as `service list` shows it
+};
+
+// Units follow the daemons' names (hsmd.service, sysconfd.service); the system's own
+// services are Debian's units (rsyslog, ssh, snmpd, ntpsec, networking). lsta, the "Luna
+// SNMP trap agent", is our SNMP subagent, which sends the SafeNet traps.
+inline constexpr std::array<ServiceDef, 11> kServices{{
+    {"cbs", "cbsd.service", "HSM callback service"},
+    {"lsta", "luna-snmp.service", "Luna SNMP trap agent service"},
+    {"network", "networking.service", "Network service (Needed for ntls, ssh and scp)"},
+    {"ntls", "ntlsd.service", "Network trust link service"},
+    {"ntp", "ntpsec.service", "Network time protocol service"},
+    {"snmp", "snmpd.service", "SNMP agent service"},
+    {"ssh", "ssh.service", "Secure shell service (Needed for ssh and scp)"},
+    {"stc", "stcd.service", "Secure trusted channel service"},
+    {"syslog", "rsyslog.service", "Syslog service"},
+    {"sysstat", "luna-sysstat.service", "System status monitoring (controls LCD)"},
+    {"webserver", "luna-webserver.service", "REST API service"},
+}};
+
+// The row of a service name (exact, lower case as the reference writes them), or nullptr.
+const ServiceDef* findService(std::string_view name);
+
+} // namespace luna::services
