@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Shared by the sysconfd tests: real appliance users need a real /etc, so each test re-runs
-# itself in a private mount namespace whose /etc and /var are copy-on-write overlays with
+# itself in private mount and pid namespaces; /etc and /var are copy-on-write overlays with
 # their upper layers in a temp dir (recipes/sshd.md, "C"). useradd, chpasswd, sshd, ... then
 # work for real inside, and nothing reaches the host: the namespace and its overlays die
 # with the test, the temp dir is removed. Inside: a private system-like bus with the repo's
@@ -33,11 +33,14 @@ ns_setup() {
   if [ -z "${LUNA_NS_DIR:-}" ]; then
     [ "$(id -u)" = 0 ] || skip "needs root (users are created inside a private mount namespace)"
     command -v unshare >/dev/null && command -v useradd >/dev/null || skip "needs unshare and useradd"
-    unshare --mount --propagation private true 2>/dev/null || skip "cannot make a mount namespace here"
+    unshare --mount --propagation private --pid --fork --mount-proc true 2>/dev/null \
+      || skip "cannot make mount and pid namespaces here"
     local t rc=0
     t=$(mktemp -d /tmp/luna-sysconf.XXXXXX)
     chmod 0755 "$t"   # users must reach their homes below it
-    LUNA_NS_DIR=$t unshare --mount --propagation private -- bash "$0" "$@" || rc=$?
+    # A pid namespace too: "is this user logged in?" looks for its processes in /proc, and
+    # tests running side by side give their users the same uids.
+    LUNA_NS_DIR=$t unshare --mount --propagation private --pid --fork --mount-proc -- bash "$0" "$@" || rc=$?
     rm -rf "$t"
     exit "$rc"
   fi
