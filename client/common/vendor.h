@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 namespace luna::client::vendor {
 inline constexpr std::uint32_t CKR_UNABLE_TO_CONNECT = 0x8000001F;
@@ -11,4 +12,7 @@ inline constexpr std::uint32_t CKR_USER_NOT_AUTHORIZED = 0x8000001A;
 inline constexpr std::uint32_t CKR_OPERATION_NOT_ALLOWED = 0x80000030;
 // The Crypto User role (docs/data-plane-protocol.md: login type 0x80000001).
 inline constexpr unsigned long CKU_CRYPTO_USER = 0x80000001UL;
+// The cloning domain C_InitToken gives a partition (PKCS#11 has no argument for one), and
+// lunacm's `partition init -defaultdomain` (docs/client.md).
+inline constexpr std::string_view kDefaultDomain = "defaultdomain";
 } // namespace luna::client::vendor

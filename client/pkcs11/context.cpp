@@ -155,7 +155,7 @@ CK_RV Context::initToken(CK_SLOT_ID id, CK_UTF8CHAR_PTR pin, CK_ULONG pinLen, CK
     if (!label) throw Error(CKR_ARGUMENTS_BAD, "The label is NULL");
     const auto s = slot(id);
     if (anySessionOn(id)) throw Error(CKR_SESSION_EXISTS, "Close the sessions on the slot before initializing it");
-    const std::string domain(kDefaultDomain);
+    const std::string domain(client::vendor::kDefaultDomain);
     auto link = slots_.server(s.server).link();
     const proto::InitTokenReq req{s.partition.slot, pinBytes(pin, pinLen), unpadded(label, 32),
                                   proto::Bytes(domain.begin(), domain.end())};

@@ -17,10 +17,6 @@
 
 namespace luna::p11 {
 
-// The cloning domain C_InitToken gives a partition: PKCS#11 has no argument for it. lunacm's
-// `partition init -defaultdomain` uses the same string (docs/client.md).
-inline constexpr std::string_view kDefaultDomain = "defaultdomain";
-
 class Context {
 public:
     Context(client::ClientConfig config, client::Connector connector);
@@ -102,6 +98,7 @@ private:
     bool anySessionOn(CK_SLOT_ID id);
 
     // Multi-part helpers (context_crypto.cpp).
+    void checkMechanism(Session& s, Family f, std::uint32_t type);
     void sendInit(Session& s, Family f);
     proto::Bytes runChunked(Session& s, Family f, std::span<const std::uint8_t> data);
 

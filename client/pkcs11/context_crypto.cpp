@@ -6,6 +6,7 @@
 
 #include "luna/errors.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -66,11 +67,27 @@ CK_RV deliver(Operation& op, Step step, proto::Bytes out, CK_BYTE_PTR buffer, CK
     return CKR_OK;
 }
 
+namespace {
+constexpr std::uint32_t kFunctionFlag[] = {CKF_ENCRYPT, CKF_DECRYPT, CKF_SIGN, CKF_VERIFY, CKF_DIGEST};
+}
+
+void Context::checkMechanism(Session& s, Family f, std::uint32_t type) {
+    if (!s.mechanisms) s.mechanisms = s.call(proto::GetMechanismListReq{s.serial}).mechanisms;
+    if (std::find(s.mechanisms->begin(), s.mechanisms->end(), type) == s.mechanisms->end())
+        throw Error(CKR_MECHANISM_INVALID, "The partition does not offer this mechanism");
+    auto it = s.mechanismFlags.find(type);
+    if (it == s.mechanismFlags.end())
+        it = s.mechanismFlags.emplace(type, s.call(proto::GetMechanismInfoReq{s.serial, type}).flags).first;
+    if (!(it->second & kFunctionFlag[static_cast<std::size_t>(f)]))
+        throw Error(CKR_MECHANISM_INVALID, "The mechanism does not offer this function");
+}
+
 CK_RV Context::cryptInit(Family f, CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key) {
     auto mech = toWire(m);
     auto s = session(h);
     auto& op = s->op(f);
     if (op.active) throw Error(CKR_OPERATION_ACTIVE, "Another operation of this kind is active on the session");
+    checkMechanism(*s, f, mech.type);
     op.reset();
     op.active = true;
     op.init = proto::OpInit{std::move(mech), key};

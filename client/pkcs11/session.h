@@ -14,6 +14,7 @@
 
 #include <array>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -42,6 +43,12 @@ struct Session {
     std::array<Operation, 5> ops;
 
     Operation& op(Family f) { return ops[static_cast<std::size_t>(f)]; }
+
+    // What the partition offers, fetched at the first C_*Init of the session: a mechanism it
+    // does not offer (or not for this function) is refused by the Init itself, as
+    // applications that probe mechanisms expect, although the Init rides with a later call.
+    std::optional<std::vector<std::uint32_t>> mechanisms;
+    std::map<std::uint32_t, std::uint32_t> mechanismFlags;
 
     bool finding = false;
     std::deque<std::uint64_t> found;

@@ -3,7 +3,9 @@
 #define BOOST_TEST_MODULE client_core
 #include <boost/test/unit_test.hpp>
 
+#include "client/common/cli.h"
 #include "client/common/client_config.h"
+#include "client/common/server_list.h"
 #include "client/common/link.h"
 #include "client/common/slots.h"
 #include "client/common/vendor.h"
@@ -117,6 +119,45 @@ BOOST_AUTO_TEST_CASE(editing_keeps_the_rest) {
     BOOST_TEST(ClientConfig::from(g).servers.size() == 2u);
     BOOST_TEST(clientDir(g) == "/opt/luna");
     BOOST_TEST(g.get("Luna", "DefaultTimeOut").value() == "500000");
+}
+
+BOOST_AUTO_TEST_CASE(server_list_keeps_polling_order_without_gaps) {
+    auto f = ConfigFile::parse(kRealFile);
+    BOOST_TEST(!addServer(f, "192.20.17.200", 1792));   // already listed
+    BOOST_TEST(addServer(f, "10.9.9.9", 1800));
+    BOOST_TEST(removeServer(f, "192.20.17.220"));
+    BOOST_TEST(!removeServer(f, "nope"));
+    auto c = ClientConfig::from(ConfigFile::parse(f.render()));
+    BOOST_REQUIRE(c.servers.size() == 3u);
+    BOOST_TEST(c.servers[0].index == 0u);
+    BOOST_TEST(c.servers[1].name == "hsm-b.example");
+    BOOST_TEST(c.servers[1].index == 1u);
+    BOOST_TEST(c.servers[1].port == 1793);
+    BOOST_TEST(c.servers[2].name == "10.9.9.9");
+    BOOST_TEST(c.servers[2].port == 1800);
+    BOOST_TEST(!f.get(kClientSection, "ServerName10").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(command_line_options) {
+    const std::vector<OptionSpec> specs = {{"name", "n", "<role>", "", true, true}, {"password", "p", "<pw>", ""},
+                                           {"force", "f", "", ""}};
+    auto words = splitWords(R"(-N Crypto Officer -password "a b" -f)");
+    auto o = parseOptions(words, specs);
+    BOOST_TEST(o.value("name") == "Crypto Officer");
+    BOOST_TEST(o.value("password") == "a b");
+    BOOST_TEST(o.has("force"));
+    // The last of a repeated option counts (LunaCM reference, role login).
+    BOOST_TEST(parseOptions(splitWords("-n co -n po"), specs).value("name") == "po");
+    BOOST_CHECK_THROW(parseOptions(splitWords("-password x"), specs), UsageError);       // -name required
+    BOOST_CHECK_THROW(parseOptions(splitWords("-n co -bogus"), specs), UsageError);
+    BOOST_CHECK_THROW(parseOptions(splitWords("-n co -p"), specs), UsageError);
+    BOOST_CHECK_THROW(splitWords("\"open"), UsageError);
+    // vtl: -c and -C differ.
+    const std::vector<OptionSpec> vtl = {{"c", "", "<country>", ""}, {"C", "", "<cert>", ""}};
+    auto v = parseOptions(splitWords("-c CA -C out.pem"), vtl, true);
+    BOOST_TEST(v.value("c") == "CA");
+    BOOST_TEST(v.value("C") == "out.pem");
+    BOOST_TEST(syntaxLine("role login", specs) == "role login -name <role> [-password <pw>] [-force]");
 }
 
 // ---- slot numbering ------------------------------------------------------------------------------

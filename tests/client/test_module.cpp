@@ -255,6 +255,10 @@ BOOST_AUTO_TEST_CASE(operation_state_rules) {
     CK_MECHANISM cbc{CKM_AES_CBC_PAD, iv, sizeof iv};
     BOOST_REQUIRE(m.f->C_EncryptInit(h, &cbc, k) == CKR_OK);
     BOOST_TEST(m.f->C_EncryptInit(h, &cbc, k) == CKR_OPERATION_ACTIVE);
+    // Mechanisms the partition does not offer, or not for this function, are refused by the Init.
+    CK_MECHANISM md5{CKM_MD5, nullptr, 0};
+    BOOST_TEST(m.f->C_DigestInit(h, &md5) == CKR_MECHANISM_INVALID);
+    BOOST_TEST(m.f->C_SignInit(h, &cbc, k) == CKR_MECHANISM_INVALID);
     CK_MECHANISM noIv{CKM_AES_CBC_PAD, nullptr, 0};
     CK_SESSION_HANDLE h2 = m.coSession();
     BOOST_TEST(m.f->C_EncryptInit(h2, &noIv, k) == CKR_MECHANISM_PARAM_INVALID);
