@@ -3,6 +3,7 @@
 // wait for a signal. Requests are served one at a time on the bus thread, so configuration
 // changes never interleave.
 #include "gatekeeper.h"
+#include "platform.h"
 #include "sysconf_bus.h"
 #include "users_bus.h"
 
@@ -21,6 +22,7 @@
 #include <filesystem>
 #include <getopt.h>
 #include <string>
+#include <vector>
 #include <syslog.h>
 
 namespace {
@@ -37,7 +39,8 @@ void usage() {
                  "  --group NAME       appliance users' group (default lunausers)\n"
                  "  --provision-users  create the built-in users admin, operator, monitor, audit if missing\n"
                  "Linux accounts are changed with useradd/usermod/userdel/chpasswd/chage on the /etc\n"
-                 "of sysconfd's mount namespace.\n");
+                 "of sysconfd's mount namespace.\n%s",
+                 luna::sysconfd::PlatformOptions::usage());
 }
 
 } // namespace
@@ -47,14 +50,17 @@ int main(int argc, char** argv) {
     std::string roles, busName = luna::sysconfd::kBusName, group = "lunausers";
     luna::sysconf::UsersConfig users{{}, {}, "/home", LUNASH_PATH};
     bool provision = false;
-    static const option opts[] = {
+    luna::sysconfd::PlatformOptions platform;
+    std::vector<option> opts = {
         {"etc-dir", required_argument, nullptr, 'e'}, {"roles", required_argument, nullptr, 'r'},
         {"home-dir", required_argument, nullptr, 'H'}, {"shell", required_argument, nullptr, 's'},
         {"group", required_argument, nullptr, 'g'},   {"provision-users", no_argument, nullptr, 'p'},
         {"bus-name", required_argument, nullptr, 'b'}, {"help", no_argument, nullptr, 'h'},
-        {nullptr, 0, nullptr, 0},
     };
-    for (int c; (c = getopt_long(argc, argv, "", opts, nullptr)) != -1;) {
+    for (const auto& o : luna::sysconfd::PlatformOptions::longOptions()) opts.push_back(o);
+    opts.push_back({nullptr, 0, nullptr, 0});
+    for (int c; (c = getopt_long(argc, argv, "", opts.data(), nullptr)) != -1;) {
+        if (platform.parse(c, optarg)) continue;
         switch (c) {
         case 'e': etcDir = optarg; break;
         case 'r': roles = optarg; break;
@@ -95,6 +101,7 @@ int main(int argc, char** argv) {
         luna::sysconfd::Gatekeeper gate(*conn, roleMap, [&](uid_t uid) { return userManager.applianceUser(uid); });
         luna::sysconfd::SysconfBus sysconfBus(*conn, gate);
         luna::sysconfd::UsersBus usersBus(*conn, luna::sysconfd::kObjectPath, gate, userManager);
+        luna::sysconfd::Platform platformBuses(*conn, gate, platform, etcDir, users.rolesFile, users.keysDir);
         conn->requestName(busName);
         conn->enterEventLoopAsync();
         sd_notify(0, "READY=1\nSTATUS=serving appliance configuration on the system bus");

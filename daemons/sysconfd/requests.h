@@ -32,6 +32,57 @@ enum class Request : std::size_t {
     MyAddPublicKey,
     MyDeletePublicKey,
     MyClearPublicKeys,
+    // The appliance platform (docs/sysconf-platform.md).
+    SyslogListHosts,
+    SyslogAddHost,
+    SyslogDeleteHost,
+    SyslogClearHosts,
+    SyslogSetSeverity,
+    SyslogGetConfiguration,
+    SyslogSetRotations,
+    SyslogSetPeriod,
+    SyslogRotate,
+    SyslogListFiles,
+    SyslogTail,
+    SyslogArchive,
+    SyslogExport,
+    SyslogCleanup,
+    ServicesList,
+    ServicesStatus,
+    ServicesStart,
+    ServicesStop,
+    ServicesRestart,
+    ConfigBackup,
+    ConfigList,
+    ConfigShow,
+    ConfigDelete,
+    ConfigClear,
+    ConfigRestore,
+    ConfigFactoryReset,
+    ConfigExport,
+    ConfigImport,
+    TimeGet,
+    TimeSet,
+    TimeSetZone,
+    TimeListZones,
+    NtpListServers,
+    NtpAddServer,
+    NtpDeleteServer,
+    NtpEnable,
+    NtpDisable,
+    NtpStatus,
+    NtpConfiguration,
+    ApplianceSetBanner,
+    ApplianceClearBanner,
+    ApplianceGetForceSoLogin,
+    ApplianceSetForceSoLogin,
+    ApplianceSshFingerprints,
+    ApplianceLicenseFingerprint,
+    ApplianceListLicenses,
+    ApplianceApplyLicense,
+    ApplianceRevokeLicense,
+    ApplianceReboot,
+    AppliancePowerOff,
     Count
 };
 
@@ -53,6 +104,10 @@ struct RequestRule {
 
 inline constexpr Permit kAdmin{static_cast<unsigned>(AppRole::Admin)};
 inline constexpr Permit kEveryRole = AppRole::Admin | AppRole::Operator | AppRole::Monitor | AppRole::Audit;
+// The platform commands' "User Privileges" (LunaSH reference): admin; admin and operator;
+// admin, operator and monitor.
+inline constexpr Permit kAdminOperator = AppRole::Admin | AppRole::Operator;
+inline constexpr Permit kAdminOperatorMonitor = AppRole::Admin | AppRole::Operator | AppRole::Monitor;
 
 inline constexpr std::array<RequestRule, static_cast<std::size_t>(Request::Count)> kRequestTable{{
     {Request::Whoami, "Sysconf.Whoami", kEveryRole, Who::Anyone, false},
@@ -77,6 +132,63 @@ inline constexpr std::array<RequestRule, static_cast<std::size_t>(Request::Count
     {Request::MyAddPublicKey, "Users.AddMyPublicKey", kEveryRole, Who::ApplianceUser, true},
     {Request::MyDeletePublicKey, "Users.DeleteMyPublicKey", kEveryRole, Who::ApplianceUser, true},
     {Request::MyClearPublicKeys, "Users.ClearMyPublicKeys", kEveryRole, Who::ApplianceUser, true},
+    // LunaSH `syslog ...`: severity set and cleanup are admin's; show, tail, tarlogs any
+    // monitoring role; the rest admin and operator.
+    {Request::SyslogListHosts, "Syslog.ListRemoteHosts", kAdminOperator, Who::Role, false},
+    {Request::SyslogAddHost, "Syslog.AddRemoteHost", kAdminOperator, Who::Role, true},
+    {Request::SyslogDeleteHost, "Syslog.DeleteRemoteHost", kAdminOperator, Who::Role, true},
+    {Request::SyslogClearHosts, "Syslog.ClearRemoteHosts", kAdminOperator, Who::Role, true},
+    {Request::SyslogSetSeverity, "Syslog.SetSeverity", kAdmin, Who::Role, true},
+    {Request::SyslogGetConfiguration, "Syslog.GetConfiguration", kAdminOperatorMonitor, Who::Role, false},
+    {Request::SyslogSetRotations, "Syslog.SetRotations", kAdminOperator, Who::Role, true},
+    {Request::SyslogSetPeriod, "Syslog.SetPeriod", kAdminOperator, Who::Role, true},
+    {Request::SyslogRotate, "Syslog.Rotate", kAdminOperator, Who::Role, true},
+    {Request::SyslogListFiles, "Syslog.ListLogFiles", kAdminOperatorMonitor, Who::Role, false},
+    {Request::SyslogTail, "Syslog.Tail", kAdminOperatorMonitor, Who::Role, false},
+    {Request::SyslogArchive, "Syslog.ArchiveLogs", kAdminOperatorMonitor, Who::Role, false},
+    {Request::SyslogExport, "Syslog.ExportLog", kAdminOperator, Who::Role, false},
+    {Request::SyslogCleanup, "Syslog.Cleanup", kAdmin, Who::Role, true},
+    // LunaSH `service ...`.
+    {Request::ServicesList, "Services.List", kAdminOperatorMonitor, Who::Role, false},
+    {Request::ServicesStatus, "Services.Status", kAdminOperatorMonitor, Who::Role, false},
+    {Request::ServicesStart, "Services.Start", kAdminOperator, Who::Role, true},
+    {Request::ServicesStop, "Services.Stop", kAdminOperator, Who::Role, true},
+    {Request::ServicesRestart, "Services.Restart", kAdminOperator, Who::Role, true},
+    // LunaSH `sysconf config ...`: list and show for every monitoring role, the rest admin.
+    {Request::ConfigBackup, "Config.Backup", kAdmin, Who::Role, true},
+    {Request::ConfigList, "Config.List", kAdminOperatorMonitor, Who::Role, false},
+    {Request::ConfigShow, "Config.Show", kAdminOperatorMonitor, Who::Role, false},
+    {Request::ConfigDelete, "Config.Delete", kAdmin, Who::Role, true},
+    {Request::ConfigClear, "Config.Clear", kAdmin, Who::Role, true},
+    {Request::ConfigRestore, "Config.Restore", kAdmin, Who::Role, true},
+    {Request::ConfigFactoryReset, "Config.FactoryReset", kAdmin, Who::Role, true},
+    {Request::ConfigExport, "Config.Export", kAdmin, Who::Role, false},
+    {Request::ConfigImport, "Config.Import", kAdmin, Who::Role, true},
+    // LunaSH `sysconf time`, `sysconf timezone` (status date reads the time too).
+    {Request::TimeGet, "Time.GetTime", kAdminOperatorMonitor, Who::Role, false},
+    {Request::TimeSet, "Time.SetTime", kAdminOperator, Who::Role, true},
+    {Request::TimeSetZone, "Time.SetTimeZone", kAdminOperator, Who::Role, true},
+    {Request::TimeListZones, "Time.ListTimeZones", kAdminOperatorMonitor, Who::Role, false},
+    // LunaSH `sysconf ntp ...`.
+    {Request::NtpListServers, "Ntp.ListServers", kAdminOperatorMonitor, Who::Role, false},
+    {Request::NtpAddServer, "Ntp.AddServer", kAdminOperator, Who::Role, true},
+    {Request::NtpDeleteServer, "Ntp.DeleteServer", kAdminOperator, Who::Role, true},
+    {Request::NtpEnable, "Ntp.Enable", kAdminOperator, Who::Role, true},
+    {Request::NtpDisable, "Ntp.Disable", kAdminOperator, Who::Role, true},
+    {Request::NtpStatus, "Ntp.GetStatus", kAdminOperatorMonitor, Who::Role, false},
+    {Request::NtpConfiguration, "Ntp.GetConfiguration", kAdminOperatorMonitor, Who::Role, false},
+    // LunaSH `sysconf banner/forcesologin/fingerprint/license/appliance`.
+    {Request::ApplianceSetBanner, "Appliance.SetBanner", kAdmin, Who::Role, true},
+    {Request::ApplianceClearBanner, "Appliance.ClearBanner", kAdmin, Who::Role, true},
+    {Request::ApplianceGetForceSoLogin, "Appliance.GetForceSoLogin", kAdmin, Who::Role, false},
+    {Request::ApplianceSetForceSoLogin, "Appliance.SetForceSoLogin", kAdmin, Who::Role, true},
+    {Request::ApplianceSshFingerprints, "Appliance.GetSshFingerprints", kAdminOperatorMonitor, Who::Role, false},
+    {Request::ApplianceLicenseFingerprint, "Appliance.GetLicenseFingerprint", kAdminOperatorMonitor, Who::Role, false},
+    {Request::ApplianceListLicenses, "Appliance.ListLicenses", kAdminOperatorMonitor, Who::Role, false},
+    {Request::ApplianceApplyLicense, "Appliance.ApplyLicense", kAdmin, Who::Role, true},
+    {Request::ApplianceRevokeLicense, "Appliance.RevokeLicense", kAdmin, Who::Role, true},
+    {Request::ApplianceReboot, "Appliance.Reboot", kAdminOperator, Who::Role, true},
+    {Request::AppliancePowerOff, "Appliance.PowerOff", kAdminOperator, Who::Role, true},
 }};
 
 constexpr bool requestTableInOrder() {
