@@ -14,6 +14,12 @@ void registerAllCommands(CommandTable& t) {
     registerSysconfNtlsCommands(t);
     registerUserCommands(t);
     registerMyCommands(t);
+    registerSyslogCommands(t);
+    registerServiceCommands(t);
+    registerSysconfConfigCommands(t);
+    registerSysconfTimeCommands(t);
+    registerSysconfApplianceCommands(t);
+    registerNetworkCommands(t);
 }
 
 } // namespace lunash

@@ -16,5 +16,11 @@ void registerNtlsCommands(CommandTable& t);        // ntls
 void registerSysconfNtlsCommands(CommandTable& t); // sysconf regencert, sysconf fingerprint ntls
 void registerUserCommands(CommandTable& t);        // user
 void registerMyCommands(CommandTable& t);          // my
+void registerSyslogCommands(CommandTable& t);      // syslog
+void registerServiceCommands(CommandTable& t);     // service
+void registerSysconfConfigCommands(CommandTable& t);      // sysconf config
+void registerSysconfTimeCommands(CommandTable& t);        // sysconf time, timezone, ntp
+void registerSysconfApplianceCommands(CommandTable& t);   // sysconf appliance, banner, forcesologin, fingerprint, license
+void registerNetworkCommands(CommandTable& t);     // network show, network route show
 
 } // namespace lunash

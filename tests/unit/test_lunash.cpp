@@ -235,7 +235,7 @@ BOOST_AUTO_TEST_CASE(completion) {
                    (std::vector<std::string>{"-allfreestorage", "-force", "-size"}),
                boost::test_tools::per_element());
     BOOST_TEST(c("partition create -partition ").empty());   // a value is expected
-    BOOST_TEST(c("") == (std::vector<std::string>{"help", "exit", "hsm", "partition", "status", "client", "ntls", "sysconf", "user", "my"}),
+    BOOST_TEST(c("") == (std::vector<std::string>{"help", "exit", "hsm", "partition", "status", "client", "ntls", "sysconf", "user", "my", "syslog", "service", "network"}),
                boost::test_tools::per_element());
     BOOST_TEST(c("frob ").empty());
 }
