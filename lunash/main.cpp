@@ -4,6 +4,7 @@
 // shell: every command is a row of the command table, and every HSM change a D-Bus call
 // that hsmd authorizes from this process's uid.
 #include "console.h"
+#include "banner.h"
 #include "interactive.h"
 #include "registry.h"
 #include "role.h"
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
         ::signal(SIGQUIT, SIG_IGN);
         ::signal(SIGTSTP, SIG_IGN);
         std::cout << "\nLuna Network HSM 7.2 (simulated) Command Line Shell v" << LUNASH_VERSION << "\n\n";
+        lunash::printExtendedBanner(std::cout);
         // A person at a terminal read each Command Result; the exit status is for scripts
         // (-c and piped sessions).
         lunash::runInteractive(shell, kPrompt);

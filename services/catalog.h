@@ -13,6 +13,9 @@ struct ServiceDef {
     std::string_view name;          // as typed: "ntls"
     std::string_view unit;          // the systemd unit: "ntlsd.service"
     std::string_view description;   // as `service list` shows it
+    // A unit that starts `unit` on demand ("" if none): stopped with it, or the service would
+    // come straight back (rsyslog is socket-activated by journald's forwarding).
+    std::string_view trigger = {};
 };
 
 // Units follow the daemons' names (hsmd.service, sysconfd.service); the system's own
@@ -27,7 +30,7 @@ inline constexpr std::array<ServiceDef, 11> kServices{{
     {"snmp", "snmpd.service", "SNMP agent service"},
     {"ssh", "ssh.service", "Secure shell service (Needed for ssh and scp)"},
     {"stc", "stcd.service", "Secure trusted channel service"},
-    {"syslog", "rsyslog.service", "Syslog service"},
+    {"syslog", "rsyslog.service", "Syslog service", "syslog.socket"},
     {"sysstat", "luna-sysstat.service", "System status monitoring (controls LCD)"},
     {"webserver", "luna-webserver.service", "REST API service"},
 }};

@@ -6,6 +6,13 @@
 
 #include "luna/errors.h"
 
+#include "services/systemd_control.h"
+
+#include <syslog.h>
+
+#include <chrono>
+#include <thread>
+
 #include <filesystem>
 
 namespace luna::sysconfd {
@@ -102,12 +109,28 @@ void ApplianceBus::RevokeLicense(const uint32_t& index) {
     });
 }
 
+// The shutdown stops sysconfd too, so the reply goes out first: the manager is checked now,
+// the job is queued a moment later from a connection of its own.
+void ApplianceBus::shutdownSoon(bool reboot) {
+    services_.status(reboot ? "reboot.target" : "poweroff.target");   // CKR_SERVICE_MANAGER_UNAVAILABLE
+    std::thread([reboot] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        try {
+            services::SystemdControl systemd;
+            if (reboot) systemd.reboot();
+            else systemd.powerOff();
+        } catch (const std::exception& e) {
+            syslog(LOG_ERR, "%s failed: %s", reboot ? "reboot" : "power-off", e.what());
+        }
+    }).detach();
+}
+
 void ApplianceBus::Reboot() {
-    gate_.serve(getObject(), Request::ApplianceReboot, "", [&](const Caller&) { services_.reboot(); });
+    gate_.serve(getObject(), Request::ApplianceReboot, "", [&](const Caller&) { shutdownSoon(true); });
 }
 
 void ApplianceBus::PowerOff() {
-    gate_.serve(getObject(), Request::AppliancePowerOff, "", [&](const Caller&) { services_.powerOff(); });
+    gate_.serve(getObject(), Request::AppliancePowerOff, "", [&](const Caller&) { shutdownSoon(false); });
 }
 
 } // namespace luna::sysconfd

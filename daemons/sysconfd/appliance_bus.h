@@ -31,6 +31,7 @@ private:
     void RevokeLicense(const uint32_t& index) override;
     void Reboot() override;
     void PowerOff() override;
+    void shutdownSoon(bool reboot);
 
     Gatekeeper& gate_;
     const sysconf::PlatformPaths& paths_;

@@ -58,7 +58,11 @@ void ServicesBus::Start(const std::string& name) {
 }
 
 void ServicesBus::Stop(const std::string& name) {
-    gate_.serve(getObject(), Request::ServicesStop, name, [&](const Caller&) { control_.stop(unitOf(control_, name, true)); });
+    gate_.serve(getObject(), Request::ServicesStop, name, [&](const Caller&) {
+        const auto unit = unitOf(control_, name, true);
+        if (const auto trigger = services::findService(name)->trigger; !trigger.empty()) control_.stop(std::string(trigger));
+        control_.stop(unit);
+    });
 }
 
 void ServicesBus::Restart(const std::string& name) {
