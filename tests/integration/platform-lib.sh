@@ -109,9 +109,12 @@ CONF
   in_sandbox install -D -m 0644 "$LUNA_ROOT/tests/integration/sysconf-call.py" /usr/local/lib/luna-test/sysconf-call.py
   in_sandbox mkdir -p /usr/share/luna
   in_sandbox cp -r "$LUNA_ROOT/sysconf/factory" /usr/share/luna/factory
-  in_sandbox install -D -m 0644 "$s/sysusers.d/luna.conf" /usr/lib/sysusers.d/luna.conf
+  # ntlsd too when the test has it (service restart ntls).
+  [ -n "${LUNA_NTLSD:-}" ] && in_sandbox install -D -m 0755 "$(readlink -f "$LUNA_NTLSD")" /usr/sbin/ntlsd
+  local f
+  for f in "$s"/sysusers.d/*.conf; do in_sandbox install -D -m 0644 "$f" "/usr/lib/sysusers.d/$(basename "$f")"; done
   in_sandbox install -D -m 0644 "$s/tmpfiles.d/luna.conf" /usr/lib/tmpfiles.d/luna.conf
-  in_sandbox systemd-sysusers luna.conf >/dev/null 2>&1
+  in_sandbox systemd-sysusers >/dev/null 2>&1
   in_sandbox systemd-tmpfiles --create luna.conf >/dev/null 2>&1 || true
   # The sandbox's rsyslog must not read the host kernel's log.
   in_sandbox sed -i 's/^module(load="imklog")/#&/' /etc/rsyslog.conf

@@ -22,6 +22,17 @@ for name in syslog ssh; do
   else fail "$unit main PID $before -> $after"; fi
   expect "$unit is active" active "$(unit_prop "$unit" ActiveState)"
 done
+# The reference's own example: `service restart ntls` (ntlsd under its unit, hsmd beside it).
+if [ -n "${LUNA_NTLSD:-}" ]; then
+  in_sandbox systemctl start ntlsd.service || true
+  before=$(unit_prop ntlsd.service MainPID)
+  out=$(lsh admin service restart ntls)
+  expect_match "service restart ntls" "Starting ntls: +\[   OK   \]" "$out"
+  after=$(unit_prop ntlsd.service MainPID)
+  if [ "$after" != 0 ] && [ "$after" != "$before" ]; then pass "ntlsd.service has a new main PID ($before -> $after)"
+  else fail "ntlsd.service main PID $before -> $after: $out"; fi
+  expect "ntlsd.service is active" active "$(unit_prop ntlsd.service ActiveState)"
+fi
 expect_match "service stop syslog" "Stopping syslog: +\[   OK   \]" "$(lsh admin service stop syslog)"
 expect "rsyslog is stopped" inactive "$(unit_prop rsyslog.service ActiveState)"
 expect_match "status says stopped" "syslog \(rsyslog.service\) is stopped" "$(lsh monitor service status syslog)"
