@@ -29,6 +29,14 @@ std::string bufKey(std::uint64_t seq) {
 AuditLog::AuditLog(Store& store, Keyring& keys, const Clock& clock, std::string serial, std::uint64_t capacity)
     : store_(store), keys_(keys), clock_(clock), serial_(std::move(serial)), capacity_(capacity) {
     if (capacity_ == 0) throw Error(rc::ARGUMENTS_BAD, "the audit buffer needs room for at least one record");
+    reload();
+}
+
+void AuditLog::reload() { mask_.store(settings().mask, std::memory_order_relaxed); }
+
+bool AuditLog::firstUse(std::uint64_t key) {
+    std::lock_guard lock(usedMu_);
+    return usedKeys_.insert(key).second;
 }
 
 // ---- configuration and clock -----------------------------------------------------------------
@@ -49,6 +57,7 @@ void AuditLog::setSettings(const AuditSettings& s) {
     r.setU64("mask", s.mask & audit::kAllBits);
     r.set("rotation", audit::rotationName(s.rotation));
     store_.put(kAuditNs, "config", r.encode());
+    mask_.store(s.mask & audit::kAllBits, std::memory_order_relaxed);
 }
 
 std::int64_t AuditLog::now() const {

@@ -21,7 +21,10 @@
 #include "hsm/keyring.h"
 #include "hsm/store.h"
 
+#include <atomic>
 #include <functional>
+#include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -87,6 +90,16 @@ public:
     AuditVerifyReport verify(const std::vector<std::string>& lines, std::optional<AuditSuccessor> successor,
                              bool external) const;
 
+    // Without any lock, for the data plane's hot path: could the configuration ask to log
+    // this event at all? (False for every usage event unless the Auditor enabled usage.)
+    bool mayLog(AuditEvent event) const noexcept {
+        return auditMayBeWanted(auditEventInfo(event), mask_.load(std::memory_order_relaxed));
+    }
+    // The first use of a key since the HSM started (first-usage-only categories).
+    bool firstUse(std::uint64_t key);
+    // After something erased the configuration behind our back (factory reset, decommission).
+    void reload();
+
     // Called after a record is appended (inside the command's lock): hsmd wakes cbsd.
     void setListener(std::function<void(std::uint64_t newestSeq)> fn) { listener_ = std::move(fn); }
 
@@ -108,6 +121,9 @@ private:
     std::string serial_;
     std::uint64_t capacity_;
     std::function<void(std::uint64_t)> listener_;
+    std::atomic<std::uint32_t> mask_{0};   // the configured event mask, for mayLog()
+    std::mutex usedMu_;
+    std::set<std::uint64_t> usedKeys_;
 };
 
 } // namespace luna::hsm

@@ -1,6 +1,7 @@
 // DataPlane: request dispatch, the per-request context (session, partition view, login),
 // the command-class checks, and the slot, token, session and role handlers.
 #include "hsm/data_plane.h"
+#include "hsm/dp_audit.h"
 
 #include "luna/errors.h"
 
@@ -31,7 +32,12 @@ DataPlane::DataPlane(Hsm& hsm, const PartitionAccess& access, DataPlaneConfig co
     : hsm_(hsm), access_(access), config_(config), sessions_(config.maxSessions), objects_(hsm) {}
 
 proto::ResponseBody DataPlane::dispatch(const Caller& c, const proto::Request& request) {
-    return std::visit([&](const auto& req) -> proto::ResponseBody { return handle(c, req); }, request);
+    // Every request as an audit event where it is one (hsm/dp_audit.h).
+    return std::visit(
+        [&](const auto& req) -> proto::ResponseBody {
+            return dpAudited(hsm_, sessionId(c.app()), req, [&] { return proto::ResponseBody(handle(c, req)); });
+        },
+        request);
 }
 
 void DataPlane::closeLink(const Caller& c) {

@@ -125,6 +125,7 @@ void Hsm::mutate(const std::function<void()>& fn) {
         store_->transaction(fn);
     } catch (...) {
         keys_->forget();
+        if (auditLog_) auditLog_->reload();   // its cached configuration may be one the rollback undid
         throw;
     }
 }
@@ -258,6 +259,7 @@ void Hsm::destroyHsmSecrets(bool keepAuditor, bool resetPolicies) {
     if (!keepAuditor) {
         store_->erase(kCredNs, "audit");
         store_->eraseNamespace(kAuditNs);
+        auditLog_->reload();
     }
     auto pol = policies("policies");
     if (resetPolicies) {

@@ -174,7 +174,10 @@ public:
     void setAuditListener(std::function<void(std::uint64_t)> fn);
     // How records name a session ("Access hi:lo"); hsmd gives the caller's uid.
     void setSessionOrigin(const SessionId& s, std::uint32_t accessHi, std::uint32_t accessLo);
-    // For the data plane's own commands (sessions, keys, crypto): admit before, record after.
+    // For the data plane's own commands (sessions, keys, crypto): a lock-free "could this be
+    // logged at all?" for the hot path, then admit before and record after.
+    bool auditMayLog(AuditEvent e) const noexcept { return auditLog_->mayLog(e); }
+    bool auditFirstUse(std::uint64_t key) { return auditLog_->firstUse(key); }
     void auditAdmit(AuditEvent e);
     void auditRecord(const SessionId& s, AuditEvent e, std::uint32_t rc, std::string detail = {}, bool firstUse = false);
 

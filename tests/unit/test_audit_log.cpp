@@ -3,6 +3,7 @@
 // configuration, categories on failure/success, the chain and the newest HMAC, the buffer cbsd
 // drains, log full, the log secret moving between HSMs of one audit domain, what survives
 // zeroize and what factory reset and decommission destroy, and the Auditor/SO separation.
+#include "dataplane_support.h"
 #include "hsm_test_support.h"
 #include "luna/audit_line.h"
 
@@ -12,6 +13,7 @@ using namespace luna::hsm;
 using namespace luna::hsm::test;
 namespace audit = luna::audit;
 namespace rc = luna::rc;
+namespace proto = luna::proto;
 
 namespace {
 
@@ -416,6 +418,99 @@ BOOST_AUTO_TEST_CASE(sync_moves_the_hsm_clock) {
     const auto last = lines(*env).back();
     auto p = audit::parseLine(last);
     BOOST_CHECK_EQUAL(std::string(p->timestamp), audit::formatTimestamp(env->auditStatus(kAu).hsmTime));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The data plane's own commands (hsm/dp_audit.h): sessions, keys and usage, through the
+// dispatcher hsmd calls.
+BOOST_AUTO_TEST_SUITE(data_plane)
+
+namespace {
+struct AuditedDp : DpEnv {
+    AuditedDp() {
+        env->initAuditor(kAuditPw, kAuditDomain);
+        env->loginAuditor(kAu, kAuditPw);
+    }
+    void configure(std::string_view events) { env->setAuditSettings(kAu, audit::parseEventMask(events), std::nullopt); }
+    std::vector<std::string> newEvents(std::uint64_t after) {
+        std::vector<std::string> out;
+        for (const auto& l : lines(*env, after)) {
+            auto at = l.find("operation ");
+            out.push_back(l.substr(at + 10, l.find(' ', at + 10) - at - 10));
+        }
+        return out;
+    }
+    proto::ResponseBody run(proto::Request r) { return dp->dispatch(caller, r); }
+    proto::Mechanism ecdsa() { return {CKM_ECDSA, proto::NoParams{}}; }
+};
+} // namespace
+
+BOOST_AUTO_TEST_CASE(nothing_logged_unless_configured) {
+    AuditedDp t;
+    const auto before = t.env->auditBuffer().newestSeq;
+    auto s = std::get<proto::HandleResp>(t.run(proto::OpenSessionReq{t.slot, CKF_SERIAL_SESSION | CKF_RW_SESSION})).handle;
+    t.login(s, CKU_USER, kCoPin);
+    auto pair = t.ec(s);
+    t.run(proto::SignReq{s, bytesOf("data"), proto::OpInit{t.ecdsa(), pair.privateKey}});
+    BOOST_CHECK_EQUAL(t.env->auditBuffer().newestSeq, before);
+}
+
+BOOST_AUTO_TEST_CASE(sessions_and_usage_when_configured) {
+    AuditedDp t;
+    t.configure("s,f,a,c,k");
+    const auto before = t.env->auditBuffer().newestSeq;
+    auto s = std::get<proto::HandleResp>(t.run(proto::OpenSessionReq{t.slot, CKF_SERIAL_SESSION | CKF_RW_SESSION})).handle;
+    t.login(s, CKU_USER, kCoPin);
+    auto pair = t.ec(s);
+    t.run(proto::SignReq{s, bytesOf("data"), proto::OpInit{t.ecdsa(), pair.privateKey}});
+    BOOST_CHECK_THROW(t.run(proto::SignReq{s, bytesOf("data"), proto::OpInit{t.ecdsa(), 999999}}), luna::Error);
+    t.run(proto::CloseSessionReq{s});
+    auto ev = t.newEvents(before);
+    // LUNA_LOGIN and LUNA_LOGOUT (the last session closing) come from the Hsm; the key pair is
+    // made through the handler directly (DpEnv), not the dispatcher, and is a session object.
+    const std::vector<std::string> expected{"LUNA_OPEN_SESSION", "LUNA_LOGIN", "LUNA_SIGN_SINGLEPART",
+                                            "LUNA_SIGN_SINGLEPART", "LUNA_LOGOUT", "LUNA_CLOSE_SESSION"};
+    BOOST_CHECK_EQUAL_COLLECTIONS(ev.begin(), ev.end(), expected.begin(), expected.end());
+    auto l = lines(*t.env, before);
+    BOOST_CHECK_NE(l[3].find("LUNA_SIGN_SINGLEPART returned LUNA_RET_"), std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(first_usage_only) {
+    AuditedDp t;
+    auto s = t.coSession();
+    auto a = t.ec(s), b = t.ec(s);
+    t.configure("s,r");
+    const auto before = t.env->auditBuffer().newestSeq;
+    for (int i = 0; i < 20; ++i) t.run(proto::SignReq{s, bytesOf("data"), proto::OpInit{t.ecdsa(), a.privateKey}});
+    BOOST_CHECK_EQUAL(t.env->auditBuffer().newestSeq - before, 1u);
+    for (int i = 0; i < 5; ++i) t.run(proto::SignReq{s, bytesOf("data"), proto::OpInit{t.ecdsa(), b.privateKey}});
+    BOOST_CHECK_EQUAL(t.env->auditBuffer().newestSeq - before, 2u);
+}
+
+BOOST_AUTO_TEST_CASE(full_log_stops_signing) {
+    AuditedDp t;
+    auto cfg = t.env.config();
+    cfg.auditCapacity = 3;
+    t.dp.reset();
+    t.env.hsm.reset();
+    t.env.hsm = std::make_unique<Hsm>(cfg);
+    t.dp = std::make_unique<DataPlane>(*t.env, t.access);
+    t.env->loginAuditor(kAu, kAuditPw);
+    auto s = t.coSession();
+    auto pair = t.ec(s);
+    t.configure("s,c");
+    while (!t.env->auditBuffer().full()) t.run(proto::SignReq{s, bytesOf("data"), proto::OpInit{t.ecdsa(), pair.privateKey}});
+    try {
+        t.run(proto::SignReq{s, bytesOf("data"), proto::OpInit{t.ecdsa(), pair.privateKey}});
+        BOOST_ERROR("signed with a full log");
+    } catch (const luna::Error& e) {
+        BOOST_CHECK_EQUAL(e.code(), rc::LOG_FULL);
+    }
+    // Sessions still open and close (ch.1 exceptions); logging off lets signing run again.
+    t.run(proto::OpenSessionReq{t.slot, CKF_SERIAL_SESSION});
+    t.configure("none");
+    t.run(proto::SignReq{s, bytesOf("data"), proto::OpInit{t.ecdsa(), pair.privateKey}});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
