@@ -3,6 +3,7 @@
 // HSM check of status sysstat show.
 #include "commands/groups.h"
 
+#include "platform_service.h"
 #include "shell.h"
 #include "tools.h"
 
@@ -42,7 +43,16 @@ void tool(Context& ctx, const std::vector<std::string>& argv) {
     if (!r.text.empty() && r.text.back() != '\n') ctx.out.line();
 }
 
-void date(Context& ctx, const Args&) { ctx.out.line(now("%a %b %e %H:%M:%S %Z %Y")); }
+// The appliance clock as sysconfd keeps it, so what `sysconf time` set is what `status date`
+// shows; the operating system's clock when sysconfd cannot tell (or this role may not ask).
+void date(Context& ctx, const Args&) {
+    try {
+        ctx.out.line(platform().time().text);
+        return;
+    } catch (const std::exception&) {
+    }
+    ctx.out.line(now("%a %b %e %H:%M:%S %Z %Y"));
+}
 // The reference prints the time as "10:23.11".
 void timeOfDay(Context& ctx, const Args&) { ctx.out.line(now("%H:%M.%S")); }
 void zone(Context& ctx, const Args&) { ctx.out.line(now("%Z")); }

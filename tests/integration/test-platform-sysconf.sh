@@ -18,6 +18,7 @@ expect_match "status zone sees it" "^E[SD]T$" "$(lsh monitor status zone)"
 expect_match "timezone list Kentucky" "America/Kentucky/Louisville" "$(lsh monitor sysconf timezone list Kentucky)"
 out=$(lsh operator sysconf time 13:58 20170301)
 expect_match "sysconf time sets the appliance clock" "Wed Mar  1 13:58:00 EST 2017" "$out"
+expect_match "status date shows it" "Wed Mar  1 13:5[89]:[0-9]{2} EST 2017" "$(lsh monitor status date)"
 expect_match "ntp status shows the appliance time" "Appliance time: Wed Mar  1 13:5[89]:[0-9]{2} EST 2017 \(offset clock\)" \
   "$(lsh monitor sysconf ntp status)"
 offset=$(in_sandbox cat /var/lib/luna-sysconf/clock-offset)
