@@ -208,7 +208,13 @@ void LogDirectory::append(const std::vector<std::string>& lines, std::int64_t no
         while (off < chunk.size()) {
             auto n = ::write(fd_, chunk.data() + off, chunk.size() - off);
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) fail("cannot write", active_);
+            if (n <= 0) {
+                // Disk full (or worse): leave no part of a record behind.
+                const int err = errno;
+                if (::ftruncate(fd_, static_cast<off_t>(activeSize_)) != 0) {}
+                errno = err ? err : ENOSPC;
+                fail("cannot write", active_);
+            }
             off += static_cast<std::size_t>(n);
         }
         activeSize_ += chunk.size();

@@ -67,9 +67,24 @@ std::size_t Recorder::drain(RecordSource& source) {
                 last = seq;
             }
             if (!lines.empty()) {
-                dir_.rotateIfDue(rotation_, now());
-                dir_.append(lines, now());
-                dir_.sync();
+                try {
+                    dir_.rotateIfDue(rotation_, now());
+                    dir_.append(lines, now());
+                    dir_.sync();
+                } catch (...) {
+                    // Part of the batch may have reached the disk (before a rotation, say):
+                    // take what is there as written, so it is never written twice.
+                    try {
+                        const auto onDisk = dir_.recover(state_.nextFile);
+                        if (onDisk > state_.written) {
+                            state_.written = onDisk;
+                            state_.nextFile = dir_.nextNumber();
+                            stateFile_.save(state_);
+                        }
+                    } catch (...) {
+                    }
+                    throw;
+                }
                 const auto previous = state_.written;
                 state_.written = last;
                 state_.nextFile = dir_.nextNumber();

@@ -12,12 +12,15 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <csignal>
 #include <map>
+#include <numeric>
 
 using namespace luna::cbsd;
 namespace audit = luna::audit;
@@ -294,4 +297,40 @@ BOOST_AUTO_TEST_CASE(records_after_a_cursor_from_disk) {
     BOOST_CHECK_EQUAL(recs[0].first, 5u);
     BOOST_CHECK_EQUAL(recs[2].first, 7u);
     BOOST_CHECK(dir.recordsAfter(8, 10).empty());
+}
+
+// Disk full (here: a file size limit): the records stay in the HSM's buffer, no part of a
+// record is left on disk, and once there is room they are written once, in order.
+BOOST_AUTO_TEST_CASE(disk_full_keeps_records_in_the_hsm) {
+    Env env;
+    LogDirectory dir(env.logs(), "123456", 100 * audit::kLineBytes);
+    StateFile state(env.stateFile());
+    SyslogOut syslog("");
+    Recorder rec(dir, state, syslog, 4);
+    rec.start();
+    FakeHsm hsm;
+    hsm.add(3);
+    rec.drain(hsm);
+
+    struct rlimit old {};
+    ::getrlimit(RLIMIT_FSIZE, &old);
+    auto* oldHandler = ::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit lim = old;
+    lim.rlim_cur = 5 * audit::kLineBytes + 100;   // room for two more records and a bit
+    ::setrlimit(RLIMIT_FSIZE, &lim);
+    hsm.add(6);
+    BOOST_CHECK_THROW(rec.drain(hsm), std::exception);
+    ::setrlimit(RLIMIT_FSIZE, &old);
+    ::signal(SIGXFSZ, oldHandler);
+
+    auto seqs = onDisk(dir);
+    BOOST_CHECK_EQUAL(seqs.size() * audit::kLineBytes, fs::file_size(env.logs() / "123456" / "hsm_123456_00000001.log"));
+    BOOST_CHECK_EQUAL(hsm.acked, seqs.size());   // nothing acknowledged that is not on disk
+    BOOST_CHECK(!hsm.buffer.empty());
+    rec.drain(hsm);
+    seqs = onDisk(dir);
+    std::vector<std::uint64_t> expected(9);
+    std::iota(expected.begin(), expected.end(), 1);
+    BOOST_CHECK_EQUAL_COLLECTIONS(seqs.begin(), seqs.end(), expected.begin(), expected.end());
+    BOOST_CHECK(hsm.buffer.empty());
 }
