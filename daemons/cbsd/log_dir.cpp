@@ -220,6 +220,13 @@ void LogDirectory::append(const std::vector<std::string>& lines, std::int64_t no
         activeSize_ += chunk.size();
         chunk.clear();
     };
+    // The file in progress deleted under us (ch.1 warns that logging would go on into the
+    // unlinked file and be lost): start a new one instead.
+    if (struct stat st {}; fd_ >= 0 && ::fstat(fd_, &st) == 0 && st.st_nlink == 0) {
+        ::close(fd_);
+        fd_ = -1;
+        activeSize_ = 0;
+    }
     for (const auto& line : lines) {
         if (line.size() != kLine || line.back() != '\n') throw std::invalid_argument("not an audit record line");
         if (fd_ >= 0 && activeSize_ + chunk.size() + kLine > maxBytes_ && activeSize_ + chunk.size() > 0) {

@@ -334,3 +334,24 @@ BOOST_AUTO_TEST_CASE(disk_full_keeps_records_in_the_hsm) {
     BOOST_CHECK_EQUAL_COLLECTIONS(seqs.begin(), seqs.end(), expected.begin(), expected.end());
     BOOST_CHECK(hsm.buffer.empty());
 }
+
+// ch.1: deleting the file in progress made the real appliance log into the unlinked file
+// until a restart. cbsd notices and starts a new file with the next record.
+BOOST_AUTO_TEST_CASE(deleted_file_in_progress_is_replaced) {
+    Env env;
+    LogDirectory dir(env.logs(), "123456");
+    StateFile state(env.stateFile());
+    SyslogOut syslog("");
+    Recorder rec(dir, state, syslog);
+    rec.start();
+    FakeHsm hsm;
+    hsm.add(2);
+    rec.drain(hsm);
+    fs::remove(env.logs() / "123456" / "hsm_123456_00000001.log");
+    hsm.add(2);
+    rec.drain(hsm);
+    auto seqs = onDisk(dir);
+    const std::vector<std::uint64_t> expected{3, 4};
+    BOOST_CHECK_EQUAL_COLLECTIONS(seqs.begin(), seqs.end(), expected.begin(), expected.end());
+    BOOST_CHECK(fs::exists(env.logs() / "123456" / "hsm_123456_00000002.log"));
+}
