@@ -10,6 +10,8 @@ using Iface = com::safenet::Luna::Hsm_adaptor;
 using PartIface = com::safenet::Luna::Partitions_adaptor;
 
 constexpr Permit kReaders = AppRole::Admin | AppRole::Operator | AppRole::Monitor;
+// What `hsm show` reads: the audit user has that command too (reference, "audit").
+constexpr Permit kShow = kReaders | AppRole::Audit;
 constexpr Permit kOperators = AppRole::Admin | AppRole::Operator;
 constexpr Permit kAdmin = {static_cast<unsigned>(AppRole::Admin)};
 
@@ -231,7 +233,7 @@ void HsmBus::FactoryReset() {
 }
 
 bool HsmBus::GetLoginState() {
-    auto caller = authorize(kReaders);
+    auto caller = authorize(kShow);
     return translate([&] { return hsm_.soLoggedIn(caller.sender); });
 }
 
@@ -324,7 +326,7 @@ void HsmBus::Rename(const std::string& partition, const std::string& newName) {
 }
 
 std::vector<PartitionRow> HsmBus::List() {
-    authorize(kReaders);
+    authorize(kShow);
     return translate([&] { return partitionRows(hsm_.listPartitions()); });
 }
 

@@ -223,7 +223,7 @@ void registerHsmCommands(CommandTable& t) {
            .handler = logout});
     t.add({.path = {"hsm", "show"},
            .shortForm = "sh",
-           .roles = kAdminOperatorMonitor,
+           .roles = kAdminOperatorMonitor | Role::Audit,   // the audit user has hsm show (reference, "audit")
            .help = "Display the current configuration of the HSM.",
            .handler = hsmShow});
     t.add({.path = {"hsm", "showpolicies"},

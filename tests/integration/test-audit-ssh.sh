@@ -22,6 +22,8 @@ out=$(luna_ssh "$T" audit help </dev/null 2>&1 || true)
 expect_match "the audit user sees the audit group" '^audit +a +> Audit$' "$out"
 expect_lacks() { if grep -qE -- "$2" <<<"$3"; then fail "$1"; else pass "$1"; fi; }
 expect_lacks "the audit user does not see partition" '^partition ' "$out"
+out=$(luna_ssh "$T" audit 'hsm show' </dev/null 2>&1 || true)
+expect_match "the audit user has hsm show" '^Serial #: +[0-9]+$' "$out"
 out=$(luna_ssh "$T" admin help </dev/null 2>&1 || true)
 expect_lacks "the admin does not see audit" '^audit ' "$out"
 
