@@ -14,6 +14,7 @@ command -v python3 >/dev/null || skip "python3 is not installed"
 
 audit_cleanup() {
   local rc=$?
+  set +e   # errexit would end the trap at the first failing step and leak the daemons
   cbsd_down 2>/dev/null || true
   [ -s "$T/syslogd.pid" ] && kill "$(cat "$T/syslogd.pid")" 2>/dev/null
   if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -f "$T/cbsd.log" ]; then echo "--- cbsd log"; tail -20 "$T/cbsd.log"; fi
