@@ -1,6 +1,20 @@
 #include "config_bus.h"
 
+#include "luna/errors.h"
+
 namespace luna::sysconfd {
+namespace {
+
+// The users service carries the roles file and the SSH keys: restoring or resetting it
+// changes who holds which role, which only the original admin account may do (as `user role
+// add`); otherwise a named admin could grant roles or plant keys through a crafted backup.
+void checkUsersChange(const Caller& c, const std::string& service) {
+    if ((service == "users" || service == "all") && c.uid != 0 && c.user != "admin")
+        throw Error(rc::ACCESS_DENIED, "Only the original admin account may restore or reset the users configuration "
+                                       "(roles and keys); name another service");
+}
+
+} // namespace
 
 ConfigBus::ConfigBus(sdbus::IConnection& conn, const std::string& objectPath, Gatekeeper& gate,
                      sysconf::ConfigBackups& backups)
@@ -41,12 +55,15 @@ void ConfigBus::Clear() {
 }
 
 std::string ConfigBus::Restore(const std::string& file, const std::string& service) {
-    return gate_.serve(getObject(), Request::ConfigRestore, file + " " + service,
-                       [&](const Caller&) { return backups_.restore(file, service); });
+    return gate_.serve(getObject(), Request::ConfigRestore, file + " " + service, [&](const Caller& c) {
+        checkUsersChange(c, service);
+        return backups_.restore(file, service);
+    });
 }
 
 std::vector<sdbus::Struct<std::string, bool, std::string>> ConfigBus::FactoryReset(const std::string& service) {
-    return gate_.serve(getObject(), Request::ConfigFactoryReset, service, [&](const Caller&) {
+    return gate_.serve(getObject(), Request::ConfigFactoryReset, service, [&](const Caller& c) {
+        checkUsersChange(c, service);
         std::vector<sdbus::Struct<std::string, bool, std::string>> out;
         for (auto& r : backups_.factoryReset(service)) out.emplace_back(r.service, r.ok, r.detail);
         return out;

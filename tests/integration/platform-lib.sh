@@ -19,11 +19,12 @@ skip() { echo "SKIP: $*"; exit 77; }
 pass() { checks=$((checks + 1)); echo "ok: $*"; }
 fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL: $*"; }
 expect() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi; }
+# (A here-string, not a pipe: with pipefail, grep -q leaving early could fail the writer.)
 expect_match() {
-  if printf '%s\n' "$3" | grep -qE -- "$2"; then pass "$1"; else fail "$1: expected /$2/, got '$3'"; fi
+  if grep -qE -- "$2" <<<"$3"; then pass "$1"; else fail "$1: expected /$2/, got '$3'"; fi
 }
 expect_no_match() {
-  if printf '%s\n' "$3" | grep -qE -- "$2"; then fail "$1: unexpected /$2/ in '$3'"; else pass "$1"; fi
+  if grep -qE -- "$2" <<<"$3"; then fail "$1: unexpected /$2/ in '$3'"; else pass "$1"; fi
 }
 
 luna_systemd_usable || skip "needs root and pid/mount/cgroup/net namespaces"
@@ -155,9 +156,10 @@ syslog.* action(type="omfile" file="$d/internal.log")
 CONF
   rsyslogd -N1 -f "$d/rsyslog.conf" >/dev/null 2>&1 || { echo "the SIEM configuration does not parse"; return 1; }
   in_sandbox systemd-run --quiet --unit=luna-siem.service rsyslogd -n -f "$d/rsyslog.conf" -i "$d/rsyslogd.pid"
-  local i
+  local i listening
   for i in $(seq 100); do
-    in_sandbox ss -ltn | grep -q ':15515 ' && in_sandbox ss -ltn | grep -q ':15514 ' && return 0
+    listening=$(in_sandbox ss -ltn)
+    grep -q ':15515 ' <<<"$listening" && grep -q ':15514 ' <<<"$listening" && return 0
     sleep 0.1
   done
   echo "the SIEM did not listen"; return 1

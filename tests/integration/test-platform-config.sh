@@ -68,6 +68,18 @@ lsh admin sysconf config restore -file "$auto" -service syslog -force >/dev/null
 expect_match "restore -service syslog" "192.0.2.44:514, tcp" "$(lsh admin syslog remotehost list)"
 expect "... and nothing else" "$(echo "$before" | grep -v -e rsyslog -e logrotate)" "$(state | grep -v -e rsyslog -e logrotate)"
 
+# ---- roles and keys are the original admin's to restore: a named admin may not
+lsh admin user add -username boss >/dev/null
+lsh admin user role add -role admin -username boss >/dev/null
+pre=$(state)
+expect_match "a named admin may not restore users" "Only the original admin account may restore or reset the users configuration" \
+  "$(lsh boss sysconf config restore -file "$name" -service users -force)"
+expect_match "... nor all" "Only the original admin account" "$(lsh boss sysconf config restore -file "$name" -service all -force)"
+expect_match "... nor reset them" "Only the original admin account" "$(lsh boss sysconf config factoryreset -service users -force)"
+expect "those refusals changed nothing" "$pre" "$(state)"
+expect_match "a named admin restores another service" "Restore the ntp configuration: Succeeded." \
+  "$(lsh boss sysconf config restore -file "$name" -service ntp -force)"
+
 # ---- export, import, bad backups
 expect_match "export" "file named: \"$name\"" "$(lsh admin sysconf config export -file "$name" -force)"
 expect "the export is admin's" admin "$(in_sandbox stat -c %U "/home/admin/$name")"
