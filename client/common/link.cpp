@@ -63,13 +63,15 @@ proto::DecodedResponse Link::call(const proto::Request& request, std::chrono::mi
         reading_ = true;
         lock.unlock();
         std::string err;
+        std::vector<proto::Bytes> frames;
         try {
-            readOne(deadline);
+            frames = readFrames(deadline);
         } catch (const std::exception& e) {
             err = e.what();
         }
         lock.lock();
         reading_ = false;
+        for (auto& f : frames) deliver(std::move(f));
         if (!err.empty()) fail(err);
         wakeNextReader();
     }
@@ -78,25 +80,23 @@ proto::DecodedResponse Link::call(const proto::Request& request, std::chrono::mi
     return std::move(w.response);
 }
 
-// Reads until at least one whole frame is in and hands every whole frame to its waiter.
-void Link::readOne(Channel::Clock::time_point deadline) {
+// Reads until at least one whole frame is in (or the deadline passes) and returns every whole
+// frame; they are delivered under one lock.
+std::vector<proto::Bytes> Link::readFrames(Channel::Clock::time_point deadline) {
+    std::vector<proto::Bytes> frames;
     for (;;) {
-        std::size_t delivered = 0;
         while (inHave_ >= proto::kHeaderBytes) {
             const auto header = proto::decodeHeader(std::span(inbuf_).first(proto::kHeaderBytes));   // throws: stream lost
             if (!header.response) throw proto::DecodeError(proto::Fault::BadKind, "the appliance sent a request");
             const std::size_t need = proto::kHeaderBytes + header.payloadLength;
             if (inHave_ < need) break;
-            proto::Bytes frame(inbuf_.begin(), inbuf_.begin() + static_cast<std::ptrdiff_t>(need));
+            frames.emplace_back(inbuf_.begin(), inbuf_.begin() + static_cast<std::ptrdiff_t>(need));
             std::memmove(inbuf_.data(), inbuf_.data() + need, inHave_ - need);
             inHave_ -= need;
-            std::lock_guard lock(mu_);
-            deliver(std::move(frame));
-            ++delivered;
         }
-        if (delivered) return;
+        if (!frames.empty()) return frames;
         const auto n = channel_->read(std::span(inbuf_).subspan(inHave_), deadline);
-        if (n == 0) return;   // the deadline passed; the caller decides
+        if (n == 0) return frames;   // the deadline passed; the caller decides
         inHave_ += n;
     }
 }

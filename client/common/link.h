@@ -49,7 +49,7 @@ private:
         std::string failure;          // set instead of response for an answer we could not read
     };
 
-    void readOne(Channel::Clock::time_point deadline);   // called by the leader, without mu_
+    std::vector<proto::Bytes> readFrames(Channel::Clock::time_point deadline);   // the leader, without mu_
     void deliver(proto::Bytes frame);                     // with mu_
     void fail(const std::string& why);                    // with mu_
     void wakeNextReader();                                // with mu_

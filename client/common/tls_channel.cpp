@@ -233,6 +233,8 @@ TlsConnector::TlsConnector(const ClientConfig& config) : impl_(std::make_unique<
     SSL_CTX_set_options(impl_->ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
     SSL_CTX_set_cipher_list(impl_->ctx, "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL");
     SSL_CTX_set_mode(impl_->ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    // Read what the socket has, not a record header then its body: one recv per answer.
+    SSL_CTX_set_read_ahead(impl_->ctx, 1);
     if (SSL_CTX_load_verify_locations(impl_->ctx, config.caFile.c_str(), nullptr) != 1)
         fail("Cannot read the server CA file " + config.caFile);
     // The CA file holds the appliances' own certificates (server.pem): trust them as anchors

@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <dlfcn.h>
 #include <latch>
+#include <sys/resource.h>
 #include <thread>
 
 using namespace luna;
@@ -178,10 +179,18 @@ int main(int argc, char** argv) {
         });
     ready.arrive_and_wait();
     std::this_thread::sleep_for(std::chrono::duration<double>(warmup));
+    auto cpuSeconds = [] {
+        rusage u{};
+        ::getrusage(RUSAGE_SELF, &u);
+        return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+               static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    };
     measuring = true;
+    const double cpuStart = cpuSeconds();
     const auto started = Clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     stop = true;
+    const double cpu = cpuSeconds() - cpuStart;   // this process: the application and the library
     const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     for (auto& th : threads) th.join();
 
@@ -200,9 +209,12 @@ int main(int argc, char** argv) {
     std::printf("  total         %15zu  %11.1f ops/s\n", all.size(), rate);
     std::printf("  latency ms    p50 %.3f   p90 %.3f   p99 %.3f   max %.3f\n", percentile(all, 50), percentile(all, 90),
                 percentile(all, 99), all.empty() ? 0.0 : all.back());
-    std::printf("RESULT mode=%s threads=%zu seconds=%.1f ops=%zu ops_per_s=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f\n",
+    const double cpuPerOp = all.empty() ? 0.0 : cpu * 1e6 / static_cast<double>(all.size());
+    std::printf("  client CPU    %.1f us per operation (this process)\n", cpuPerOp);
+    std::printf("RESULT mode=%s threads=%zu seconds=%.1f ops=%zu ops_per_s=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
+                "cpu_us_per_op=%.1f\n",
                 std::string(mode->name).c_str(), slots.size(), elapsed, all.size(), rate, percentile(all, 50),
-                percentile(all, 90), percentile(all, 99));
+                percentile(all, 90), percentile(all, 99), cpuPerOp);
     f->C_Finalize(nullptr);
     return failed ? 1 : 0;
 }

@@ -9,16 +9,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <shared_mutex>
 #include <pthread.h>
 
 namespace luna::p11 {
 namespace {
 
-std::mutex gMu;
+// Every call reads it, only C_Initialize/C_Finalize write it: readers never wait for each other.
+std::shared_mutex gMu;
 std::shared_ptr<Context> gContext;   // the library state; null outside C_Initialize..C_Finalize
 
 std::shared_ptr<Context> current() {
-    std::lock_guard lock(gMu);
+    std::shared_lock lock(gMu);
     return gContext;
 }
 
@@ -88,7 +90,7 @@ CK_RV C_Initialize(CK_VOID_PTR pInitArgs) {
         }
         static std::once_flag atfork;
         std::call_once(atfork, [] { pthread_atfork(nullptr, nullptr, forgetAfterFork); });
-        std::lock_guard lock(gMu);
+        std::unique_lock lock(gMu);
         if (gContext) return CKR_CRYPTOKI_ALREADY_INITIALIZED;
         gContext = makeContext();
         return CKR_OK;
@@ -105,7 +107,7 @@ CK_RV C_Finalize(CK_VOID_PTR pReserved) {
     if (pReserved) return CKR_ARGUMENTS_BAD;
     std::shared_ptr<Context> old;
     {
-        std::lock_guard lock(luna::p11::gMu);
+        std::unique_lock lock(luna::p11::gMu);
         if (!luna::p11::gContext) return CKR_CRYPTOKI_NOT_INITIALIZED;
         old = std::move(luna::p11::gContext);
     }
