@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "client/common/vendor.h"
+#include "proto/attribute_kinds.h"
 
 #include <array>
 #include <cstdio>
@@ -177,6 +178,70 @@ void changepolicy(State& st, const client::Options& o) {
     std::printf("\n%14sPolicy %s is now set to value: %u\n", "", name.c_str(), value);
 }
 
+// Every object the logged-in role can see (none logged in: the public ones), in handle batches.
+std::vector<std::uint64_t> allObjects(State::SlotSession& s, bool tokenOnly) {
+    proto::Template query;
+    if (tokenOnly) query.push_back({CKA_TOKEN, proto::encodeBool(true)});
+    s.link->ok(proto::FindObjectsInitReq{s.handle, query});
+    std::vector<std::uint64_t> out;
+    for (;;) {
+        auto r = s.link->ok(proto::FindObjectsReq{s.handle, 256}).handles;
+        out.insert(out.end(), r.begin(), r.end());
+        if (r.size() < 256) break;
+    }
+    s.link->ok(proto::FindObjectsFinalReq{s.handle});
+    return out;
+}
+
+const char* className(std::uint64_t cls) {
+    switch (cls) {
+    case CKO_DATA: return "Data";
+    case CKO_CERTIFICATE: return "Certificate";
+    case CKO_PUBLIC_KEY: return "Public Key";
+    case CKO_PRIVATE_KEY: return "Private Key";
+    case CKO_SECRET_KEY: return "Symmetric Key";
+    default: return "Other";
+    }
+}
+
+void contents(State& st, const client::Options&) {
+    const auto slot = st.current();
+    auto& s = st.session(slot);
+    const std::string who = s.loggedIn ? std::string(roleInfo(*s.loggedIn).longName) : "";
+    if (s.loggedIn)
+        std::printf("\n%14sThe '%s' is currently logged in.             Looking for objects\n%14saccessible to the '%s'.\n", "",
+                    who.c_str(), "", who.c_str());
+    else
+        std::printf("\n%14sNo role is logged in.             Looking for public objects.\n", "");
+    const auto handles = allObjects(s, false);
+    std::printf("\n%14sObject list:\n", "");
+    for (auto h : handles) {
+        auto a = s.link->ok(proto::GetAttributeValueReq{s.handle, h, {CKA_LABEL, CKA_CLASS}}).attributes;
+        const std::string label = a.size() > 0 && a[0].status == CKR_OK ? std::string(a[0].value.begin(), a[0].value.end()) : "";
+        const auto cls = a.size() > 1 && a[1].status == CKR_OK ? proto::decodeUlong(a[1].value).value_or(~0ull) : ~0ull;
+        std::printf("\n%14s%-27s%s\n%14s%-27s%llu\n%14s%-27s%s\n", "", "Label:", label.c_str(), "", "Handle:",
+                    static_cast<unsigned long long>(h), "", "Object Type:", className(cls));
+    }
+    std::printf("\n%14s%-37s%zu\n", "", "Number of objects:", handles.size());
+}
+
+// Deletes the token objects the logged-in role may delete (ch.10: the CO, not the CU).
+void clear(State& st, const client::Options& o) {
+    const auto slot = st.current();
+    auto& s = st.session(slot);
+    if (!s.loggedIn) throw Error(CKR_USER_NOT_LOGGED_IN, "Log in first");
+    if (!o.has("force")) {
+        std::printf("\n%14sYou are about to delete all token objects.\n%14sAre you sure you wish to continue?\n", "", "");
+        if (!st.console.proceed()) throw Cancelled{};
+    }
+    std::size_t n = 0;
+    for (auto h : allObjects(s, true)) {
+        s.link->ok(proto::DestroyObjectReq{s.handle, h});
+        ++n;
+    }
+    std::printf("\n%14s%zu objects were deleted.\n", "", n);
+}
+
 void showmechanism(State& st, const client::Options& o) {
     const auto slot = st.current();
     if (o.has("m")) {
@@ -199,6 +264,9 @@ std::vector<CommandRow> partitionCommands() {
          {{"policy", "p", "<policy_id>", "The policy to change", true}, {"slot", "s", "<slot_number>", "The partition's slot"},
           {"value", "v", "<policy_value>", "The new value"}, {"force", "f", "", "Do not ask for confirmation"}},
          "Change the Partition Policy value", changepolicy},
+        {"partition", "par", "clear", "clr", {{"force", "f", "", "Do not ask for confirmation"}},
+         "Delete all of the user's token objects", clear},
+        {"partition", "par", "contents", "con", {}, "Show the contents of the partition", contents},
         {"partition", "par", "init", "in",
          {{"label", "l", "<string>", "Label for the partition", true},
           {"password", "p", "<string>", "Partition Security Officer password"},

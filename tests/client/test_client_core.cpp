@@ -10,6 +10,8 @@
 #include "client/common/slots.h"
 #include "client/common/vendor.h"
 #include "client/pkcs11/boundary.h"
+#include "client/pkcs11/convert.h"
+#include "proto/attribute_kinds.h"
 #include "luna/errors.h"
 
 #include <p11-kit/pkcs11.h>
@@ -317,4 +319,74 @@ BOOST_AUTO_TEST_CASE(vendor_constants_match_the_registry) {
     BOOST_TEST(findError(vendor::CKR_TIMEOUT)->name == "CKR_TIMEOUT");
     BOOST_TEST(findError(vendor::CKR_USER_NOT_AUTHORIZED)->name == "CKR_USER_NOT_AUTHORIZED");
     BOOST_TEST(findError(vendor::CKR_OPERATION_NOT_ALLOWED)->name == "CKR_OPERATION_NOT_ALLOWED");
+}
+
+// ---- C structures <-> canonical forms --------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(mechanism_parameters_from_c_structures) {
+    CK_BYTE iv[12] = {1, 2, 3}, aad[3] = {7, 8, 9};
+    CK_GCM_PARAMS gcm{iv, sizeof iv, 96, aad, sizeof aad, 128};
+    CK_MECHANISM m{CKM_AES_GCM, &gcm, sizeof gcm};
+    auto w = p11::toWire(&m);
+    const auto& g = std::get<proto::GcmParams>(w.params);
+    BOOST_TEST(g.iv.size() == 12u);
+    BOOST_TEST(g.aad.size() == 3u);
+    BOOST_TEST(g.tagBits == 128u);
+    // The v2.40 layout without ulIvBits, as some applications still pass it.
+    struct {
+        CK_BYTE_PTR pIv;
+        CK_ULONG ulIvLen;
+        CK_BYTE_PTR pAAD;
+        CK_ULONG ulAADLen;
+        CK_ULONG ulTagBits;
+    } old{iv, sizeof iv, aad, 2, 96};
+    CK_MECHANISM m2{CKM_AES_GCM, &old, sizeof old};
+    BOOST_TEST(std::get<proto::GcmParams>(p11::toWire(&m2).params).aad.size() == 2u);
+    BOOST_TEST(std::get<proto::GcmParams>(p11::toWire(&m2).params).tagBits == 96u);
+    CK_MECHANISM bad{CKM_AES_GCM, &gcm, 7};
+    BOOST_CHECK_THROW(p11::toWire(&bad), Error);
+
+    CK_RSA_PKCS_PSS_PARAMS pss{CKM_SHA256, CKG_MGF1_SHA256, 32};
+    CK_MECHANISM mp{CKM_SHA256_RSA_PKCS_PSS, &pss, sizeof pss};
+    BOOST_TEST((std::get<proto::PssParams>(p11::toWire(&mp).params) == proto::PssParams{CKM_SHA256, CKG_MGF1_SHA256, 32}));
+    CK_MECHANISM noPss{CKM_RSA_PKCS_PSS, nullptr, 0};
+    BOOST_CHECK_THROW(p11::toWire(&noPss), Error);
+    CK_AES_CTR_PARAMS ctr{};
+    ctr.ulCounterBits = 32;
+    ctr.cb[15] = 1;
+    CK_MECHANISM mc{CKM_AES_CTR, &ctr, sizeof ctr};
+    BOOST_TEST(std::get<proto::CtrParams>(p11::toWire(&mc).params).counterBlock.at(15) == 1);
+    CK_ULONG macLen = 16;
+    CK_MECHANISM mm{CKM_SHA256_HMAC_GENERAL, &macLen, sizeof macLen};
+    BOOST_TEST(std::get<proto::MacLenParams>(p11::toWire(&mm).params).length == 16u);
+    CK_MECHANISM plain{CKM_SHA256, &macLen, sizeof macLen};   // a stray parameter is ignored
+    BOOST_TEST(std::holds_alternative<proto::NoParams>(p11::toWire(&plain).params));
+}
+
+BOOST_AUTO_TEST_CASE(attribute_values_both_ways) {
+    CK_ULONG bits = 3072;
+    CK_BBOOL yes = CK_TRUE;
+    CK_MECHANISM_TYPE allowed[] = {CKM_SHA256_RSA_PKCS, CKM_RSA_PKCS_PSS};
+    CK_ATTRIBUTE t[] = {{CKA_MODULUS_BITS, &bits, sizeof bits}, {CKA_SIGN, &yes, 1},
+                        {CKA_ALLOWED_MECHANISMS, allowed, sizeof allowed}, {CKA_LABEL, (void*)"k", 1}};
+    auto w = p11::toWire(t, 4);
+    BOOST_TEST(w[0].value == proto::encodeUlong(3072));   // 8 bytes big-endian whatever CK_ULONG is
+    BOOST_TEST(w[1].value == proto::encodeBool(true));
+    BOOST_TEST(w[2].value.size() == 16u);
+    CK_ULONG back = 0;
+    p11::toNative(CKA_MODULUS_BITS, w[0].value, &back);
+    BOOST_TEST(back == 3072u);
+    BOOST_TEST(p11::nativeSize(CKA_ALLOWED_MECHANISMS, w[2].value) == sizeof allowed);
+    CK_MECHANISM_TYPE again[2] = {};
+    p11::toNative(CKA_ALLOWED_MECHANISMS, w[2].value, again);
+    BOOST_TEST(again[1] == CKM_RSA_PKCS_PSS);
+    CK_ATTRIBUTE nested{CKA_WRAP_TEMPLATE, nullptr, 0};
+    BOOST_CHECK_THROW(p11::toWire(&nested, 1), Error);
+    CK_ATTRIBUTE shortBool{CKA_SIGN, &bits, 4};
+    BOOST_CHECK_THROW(p11::toWire(&shortBool, 1), Error);
+    BOOST_CHECK_THROW(p11::toWire(nullptr, 2), Error);
+    unsigned char label[32];
+    p11::padded(label, sizeof label, "par0");
+    BOOST_TEST(label[31] == ' ');
+    BOOST_TEST(p11::unpadded(label, sizeof label) == "par0");
 }

@@ -81,6 +81,20 @@ expect_match "a destructive change asks first; quit cancels it" "Command Result 
 lc -q partition showpolicies -exporttemplate "$T/par0.ppt" >/dev/null
 expect_match "the exported template" '^20:"Max failed user logins allowed":6:0:0$' "$(cat "$T/par0.ppt")"
 
+# ---- lunacm: partition contents / clear (objects made through the module) ----------------------------
+if command -v pkcs11-tool >/dev/null; then
+  for l in k1 k2; do
+    pkcs11-tool --module "$MODULE" --slot 1 --login --pin "$LUNA_CO_PIN" --keygen --key-type AES:32 --label "$l" >/dev/null 2>&1
+  done
+  out=$(printf 'slot set -slot 1\nrole login -name co -password %s\npartition contents\npartition clear -force\npartition contents\n' \
+        "$LUNA_CO_PIN" | "$LUNACM" -f /dev/stdin 2>&1 || true)
+  expect_match "partition contents lists the keys" "^ +Label: +k2\$" "$out"
+  expect_match "... as symmetric keys" "^ +Object Type: +Symmetric Key\$" "$out"
+  expect_match "... and counts them" "^ +Number of objects: +2\$" "$out"
+  expect_match "partition clear deletes them" "^ +2 objects were deleted\.\$" "$out"
+  expect_match "... and the partition is empty" "^ +Number of objects: +0\$" "$out"
+fi
+
 # ---- revocation: the partition leaves the client's slot list -----------------------------------------
 busctl --system call "$LUNA_NTLS_BUS" "$LUNA_NTLS_OBJECT" com.safenet.Luna.Clients RevokePartition ss host1 p1 >/dev/null
 out=$("$VTL" verify)
