@@ -5,7 +5,15 @@
 #include "sysconf/syslog_config.h"
 #include "sysconf/user_rules.h"
 
+#include "sysconf/atomic_file.h"
+
+#include "luna/appliance_roles.h"
+
+#include <pwd.h>
+
 #include <algorithm>
+#include <cctype>
+#include <sstream>
 
 namespace luna::sysconf {
 
@@ -13,9 +21,33 @@ bool isConfigService(std::string_view name) {
     return std::find(kConfigServices.begin(), kConfigServices.end(), name) != kConfigServices.end();
 }
 
+namespace {
+
+// The factory roles file: the built-in users with their roles, and the lines of the system's
+// own accounts kept as they are (daemons hold roles too: luna-snmp reads the HSM as monitor,
+// from the packaged file). An appliance user is a login account (uid 1000 and up); a system
+// account is below that, named or by number.
+std::string factoryRoles(const std::filesystem::path& rolesFile) {
+    std::string out = "# Appliance users and their roles (sysconfd).\n";
+    std::istringstream in(readFile(rolesFile).value_or(""));
+    for (std::string line; std::getline(in, line);) {
+        auto entry = luna::parseRoleLine(line);
+        if (!entry || isBuiltinUser(entry->who)) continue;
+        long uid = -1;
+        if (!entry->who.empty() && std::all_of(entry->who.begin(), entry->who.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+            uid = std::stol(entry->who);
+        else if (const passwd* pw = ::getpwnam(entry->who.c_str()))
+            uid = static_cast<long>(pw->pw_uid);
+        if (uid > 0 && uid < 1000) out += line + "\n";
+    }
+    for (auto u : kBuiltinUsers) out += std::string(u) + " " + std::string(u) + "\n";
+    return out;
+}
+
+} // namespace
+
 std::vector<ConfigItem> configCatalog(const PlatformPaths& p) {
-    std::string roles = "# Appliance users and their roles (sysconfd).\n";
-    for (auto u : kBuiltinUsers) roles += std::string(u) + " " + std::string(u) + "\n";
+    const std::string roles = factoryRoles(p.rolesFile);
     std::vector<ConfigItem> items;
     auto add = [&](ConfigItem i) { items.push_back(std::move(i)); };
     // users: who holds which role, and their SSH keys (accounts themselves stay: see docs).

@@ -41,7 +41,8 @@ expect_match "factory syslog: no remote host" "^$" "$(lsh admin syslog remotehos
 expect_match "factory time zone" "^Etc/UTC$" "$(in_sandbox cat /etc/timezone)"
 expect "factory sshd_config is the shipped copy" "$(sha256sum <"$LUNA_ROOT/sysconf/factory/ssh/sshd_config" | cut -c1-16)" \
   "$(in_sandbox sha256sum /etc/ssh/sshd_config | cut -c1-16)"
-expect "factory roles: the four built-in users" "admin admin,operator operator,monitor monitor,audit audit" \
+expect "factory roles: the daemons' and the four built-in users'" \
+  "luna-snmp monitor,admin admin,operator operator,monitor monitor,audit audit" \
   "$(in_sandbox grep -v '^#' /etc/luna/roles | paste -sd,)"
 
 # ---- backup, change everything, restore

@@ -424,6 +424,7 @@ BOOST_AUTO_TEST_CASE(factory_reset) {
     put(a.paths.keysDir / "eve", "key\n");
     put(a.paths.ntlsConf, "timeout=5\n");
     setBanner(a.paths.bannerFile, "hello");
+    put(a.paths.rolesFile, "daemon monitor\neve operator\n4242 admin\nadmin admin\n");
     NtpSettings n;
     n.addServer({"192.0.2.3"});
     put(a.paths.ntpConf, n.render(a.paths.ntpDriftFile));
@@ -446,7 +447,10 @@ BOOST_AUTO_TEST_CASE(factory_reset) {
     BOOST_TEST(!fs::exists(a.paths.ntlsConf));
     BOOST_TEST(!fs::exists(a.paths.bannerFile));
     BOOST_TEST(a.read(a.paths.etcDir / "timezone") == "Etc/UTC\n");
-    BOOST_TEST(a.read(a.paths.rolesFile).find("admin admin\n") != std::string::npos);
+    // Built-in users with their roles; system accounts (daemons) keep theirs; appliance users lose theirs.
+    BOOST_TEST(a.read(a.paths.rolesFile) ==
+               "# Appliance users and their roles (sysconfd).\ndaemon monitor\nadmin admin\noperator operator\n"
+               "monitor monitor\naudit audit\n");
     BOOST_TEST(RotationSettings::load(a.paths.logrotateConf).rotations == 4);
     BOOST_TEST(a.read(a.paths.hostnameFile) == "luna7\n");   // no factory copy shipped: left alone
     BOOST_TEST(a.restarted.size() == kConfigServices.size());
