@@ -14,6 +14,8 @@ PlatformPaths PlatformPaths::fromRoots(const std::filesystem::path& etc, const s
     p.sshdConfig = etc / "ssh/sshd_config";
     p.sshDir = etc / "ssh";
     p.snmpdConf = etc / "snmp/snmpd.conf";
+    p.snmpUsmStore = "/var/lib/snmp/snmpd.conf";
+    p.lstaConf = etc / "luna/lsta.conf";
     p.ntlsConf = "/var/lib/luna-ntls/ntls.conf";
     p.bannerFile = etc / "luna/banner";
     p.forceSoLoginFile = etc / "luna/forcesologin";

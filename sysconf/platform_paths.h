@@ -19,6 +19,8 @@ struct PlatformPaths {
     std::filesystem::path sshdConfig;        // <etc>/ssh/sshd_config
     std::filesystem::path sshDir;            // <etc>/ssh (host keys: sysconf fingerprint ssh)
     std::filesystem::path snmpdConf;         // <etc>/snmp/snmpd.conf
+    std::filesystem::path snmpUsmStore;      // /var/lib/snmp/snmpd.conf: snmpd's persistent store (its users)
+    std::filesystem::path lstaConf;          // <etc>/luna/lsta.conf: the SNMP trap agent's trap host
     std::filesystem::path ntlsConf;          // /var/lib/luna-ntls/ntls.conf
     std::filesystem::path bannerFile;        // <etc>/luna/banner
     std::filesystem::path forceSoLoginFile;  // <etc>/luna/forcesologin

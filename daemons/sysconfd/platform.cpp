@@ -4,6 +4,7 @@
 #include "config_bus.h"
 #include "hsm_identity.h"
 #include "services_bus.h"
+#include "snmp_bus.h"
 #include "syslog_bus.h"
 #include "sysconf_bus.h"
 #include "time_bus.h"
@@ -17,6 +18,7 @@
 #include "sysconf/config_checks.h"
 #include "sysconf/ntp_manager.h"
 #include "sysconf/platform_paths.h"
+#include "sysconf/snmp_manager.h"
 #include "sysconf/syslog_manager.h"
 #include "sysconf/timezone.h"
 
@@ -39,7 +41,8 @@ namespace fs = std::filesystem;
 
 enum : int {
     kStateDir = 1000, kLogDir, kRsyslogConf, kRsyslogDropIn, kLogrotateConf, kNtpConf, kNtpDrift, kSshDir,
-    kSnmpdConf, kNtlsConf, kApplianceId, kZoneinfo, kFactory, kClock,
+    kSnmpdConf, kNtlsConf, kApplianceId, kZoneinfo, kFactory, kClock, kSnmpStore, kLstaConf, kSnmpAgentAddress,
+    kAgentxSocket, kSnmpd,
 };
 
 std::unique_ptr<sysconf::Clock> makeClock(const std::string& spec) {
@@ -76,6 +79,11 @@ std::vector<option> PlatformOptions::longOptions() {
         {"zoneinfo-dir", required_argument, nullptr, kZoneinfo},
         {"factory-dir", required_argument, nullptr, kFactory},
         {"clock", required_argument, nullptr, kClock},
+        {"snmp-store", required_argument, nullptr, kSnmpStore},
+        {"lsta-conf", required_argument, nullptr, kLstaConf},
+        {"snmp-agent-address", required_argument, nullptr, kSnmpAgentAddress},
+        {"agentx-socket", required_argument, nullptr, kAgentxSocket},
+        {"snmpd", required_argument, nullptr, kSnmpd},
     };
 }
 
@@ -95,6 +103,11 @@ bool PlatformOptions::parse(int c, const char* arg) {
     case kZoneinfo: zoneinfoDir = arg; return true;
     case kFactory: factoryDir = arg; return true;
     case kClock: clock = arg; return true;
+    case kSnmpStore: snmpUsmStore = arg; return true;
+    case kLstaConf: lstaConf = arg; return true;
+    case kSnmpAgentAddress: snmpAgentAddress = arg; return true;
+    case kAgentxSocket: agentxSocket = arg; return true;
+    case kSnmpd: snmpd = arg; return true;
     default: return false;
     }
 }
@@ -106,6 +119,10 @@ const char* PlatformOptions::usage() {
            "  --rsyslog-conf F --rsyslog-dropin F --logrotate-conf F --ntp-conf F --ntp-drift F\n"
            "  --ssh-dir DIR --snmpd-conf F --ntls-conf F --appliance-id-file F\n"
            "  --zoneinfo-dir DIR --factory-dir DIR (shipped factory copies, /usr/share/luna/factory)\n"
+           "  --snmp-store F     snmpd's persistent store, its users (default /var/lib/snmp/snmpd.conf)\n"
+           "  --lsta-conf F      the SNMP trap agent's trap host (default <etc>/luna/lsta.conf)\n"
+           "  --snmp-agent-address A --agentx-socket P  snmpd.conf's fixed lines (udp:161, /var/agentx/master)\n"
+           "  --snmpd PATH       the snmpd that checks a candidate configuration (/usr/sbin/snmpd)\n"
            "  --clock system|offset:FILE  system: set through systemd-timedated; offset: an appliance\n"
            "                     clock kept as an offset in FILE (tests: the host clock never changes)\n";
 }
@@ -120,27 +137,41 @@ struct Platform::Parts {
     sysconf::SyslogManager syslog;
     sysconf::NtpManager ntp;
     sysconf::ConfigBackups backups;
+    sysconf::TrialSnmpd snmpdCheck;
+    sysconf::SnmpManager snmp;
     SyslogBus syslogBus;
     ServicesBus servicesBus;
     ConfigBus configBus;
     TimeBus timeBus;
     NtpBus ntpBus;
     ApplianceBus applianceBus;
+    SnmpBus snmpBus;
 
-    Parts(sdbus::IConnection& conn, Gatekeeper& gate, sysconf::PlatformPaths p, const std::string& clockSpec)
+    Parts(sdbus::IConnection& conn, Gatekeeper& gate, sysconf::PlatformPaths p, const PlatformOptions& o)
         : paths(std::move(p)),
           checks(paths.scratchDir()),
-          clock(makeClock(clockSpec)),
+          clock(makeClock(o.clock)),
           zones(paths.etcDir, paths.zoneinfoDir),
           syslog(paths, checks, services),
           ntp(paths, services),
           backups(paths, checks, hooks()),
+          snmpdCheck(paths.scratchDir(), snmpAgent(o), o.snmpd),
+          snmp(sysconf::SnmpPaths{paths.snmpdConf, paths.snmpUsmStore, paths.lstaConf, paths.scratchDir()}, snmpAgent(o),
+               services, snmpdCheck),
           syslogBus(conn, kObjectPath, gate, syslog, [this](std::int64_t t) { return zones.format(t, "%b %e %H:%M"); }),
           servicesBus(conn, kObjectPath, gate, services),
           configBus(conn, kObjectPath, gate, backups),
           timeBus(conn, kObjectPath, gate, *clock, zones),
           ntpBus(conn, kObjectPath, gate, ntp),
-          applianceBus(conn, kObjectPath, gate, paths, hsm, services) {}
+          applianceBus(conn, kObjectPath, gate, paths, hsm, services),
+          snmpBus(conn, kObjectPath, gate, snmp) {}
+
+    static sysconf::SnmpAgentSettings snmpAgent(const PlatformOptions& o) {
+        sysconf::SnmpAgentSettings a;
+        a.agentAddress = o.snmpAgentAddress;
+        a.agentxSocket = o.agentxSocket;
+        return a;
+    }
 
     sysconf::ConfigBackups::Hooks hooks() {
         sysconf::ConfigBackups::Hooks h;
@@ -208,11 +239,13 @@ Platform::Platform(sdbus::IConnection& conn, Gatekeeper& gate, const PlatformOpt
     if (!o.snmpdConf.empty()) p.snmpdConf = o.snmpdConf;
     p.ntlsConf = o.ntlsConf;
     if (!o.applianceIdFile.empty()) p.applianceIdFile = o.applianceIdFile;
+    if (!o.snmpUsmStore.empty()) p.snmpUsmStore = o.snmpUsmStore;
+    if (!o.lstaConf.empty()) p.lstaConf = o.lstaConf;
     p.zoneinfoDir = o.zoneinfoDir;
     p.factoryDir = o.factoryDir;
     fs::create_directories(p.stateDir);
     ::chmod(p.stateDir.c_str(), 0700);
-    parts_ = std::make_unique<Parts>(conn, gate, std::move(p), o.clock);
+    parts_ = std::make_unique<Parts>(conn, gate, std::move(p), o);
 }
 
 Platform::~Platform() = default;

@@ -22,6 +22,8 @@ struct PlatformOptions {
     std::filesystem::path rsyslogConf, rsyslogDropIn, logrotateConf, ntpConf, ntpDriftFile = "/var/lib/ntpsec/ntp.drift";
     std::filesystem::path sshDir, snmpdConf, ntlsConf = "/var/lib/luna-ntls/ntls.conf", applianceIdFile;
     std::filesystem::path zoneinfoDir = "/usr/share/zoneinfo", factoryDir = "/usr/share/luna/factory";
+    std::filesystem::path snmpUsmStore, lstaConf;
+    std::string snmpAgentAddress = "udp:161", agentxSocket = "/var/agentx/master", snmpd = "/usr/sbin/snmpd";
     std::string clock = "system";   // "system" (systemd-timedated) or "offset:FILE"
 
     // getopt_long rows (values from 1000), and their handler: true if `c` was one of ours.

@@ -83,6 +83,25 @@ enum class Request : std::size_t {
     ApplianceRevokeLicense,
     ApplianceReboot,
     AppliancePowerOff,
+    // LunaSH `sysconf snmp ...` (docs/snmp.md).
+    SnmpStatus,
+    SnmpEnable,
+    SnmpDisable,
+    SnmpListUsers,
+    SnmpAddUser,
+    SnmpDeleteUser,
+    SnmpClearUsers,
+    SnmpListTargets,
+    SnmpAddTarget,
+    SnmpDeleteTargets,
+    SnmpClearTargets,
+    SnmpGetTrapHost,
+    SnmpSetTrapHost,
+    SnmpClearTrapHost,
+    SnmpTrapStatus,
+    SnmpEnableTrap,
+    SnmpDisableTrap,
+    SnmpTestTrap,
     Count
 };
 
@@ -189,6 +208,26 @@ inline constexpr std::array<RequestRule, static_cast<std::size_t>(Request::Count
     {Request::ApplianceRevokeLicense, "Appliance.RevokeLicense", kAdmin, Who::Role, true},
     {Request::ApplianceReboot, "Appliance.Reboot", kAdminOperator, Who::Role, true},
     {Request::AppliancePowerOff, "Appliance.PowerOff", kAdminOperator, Who::Role, true},
+    // LunaSH `sysconf snmp ...`: show, user list, notification list and trap show for every
+    // monitoring role, the rest admin and operator (reference, "User Privileges").
+    {Request::SnmpStatus, "Snmp.GetStatus", kAdminOperatorMonitor, Who::Role, false},
+    {Request::SnmpEnable, "Snmp.Enable", kAdminOperator, Who::Role, true},
+    {Request::SnmpDisable, "Snmp.Disable", kAdminOperator, Who::Role, true},
+    {Request::SnmpListUsers, "Snmp.ListUsers", kAdminOperatorMonitor, Who::Role, false},
+    {Request::SnmpAddUser, "Snmp.AddUser", kAdminOperator, Who::Role, true},
+    {Request::SnmpDeleteUser, "Snmp.DeleteUser", kAdminOperator, Who::Role, true},
+    {Request::SnmpClearUsers, "Snmp.ClearUsers", kAdminOperator, Who::Role, true},
+    {Request::SnmpListTargets, "Snmp.ListNotificationTargets", kAdminOperatorMonitor, Who::Role, false},
+    {Request::SnmpAddTarget, "Snmp.AddNotificationTarget", kAdminOperator, Who::Role, true},
+    {Request::SnmpDeleteTargets, "Snmp.DeleteNotificationTargets", kAdminOperator, Who::Role, true},
+    {Request::SnmpClearTargets, "Snmp.ClearNotificationTargets", kAdminOperator, Who::Role, true},
+    {Request::SnmpGetTrapHost, "Snmp.GetTrapHost", kAdminOperatorMonitor, Who::Role, false},
+    {Request::SnmpSetTrapHost, "Snmp.SetTrapHost", kAdminOperator, Who::Role, true},
+    {Request::SnmpClearTrapHost, "Snmp.ClearTrapHost", kAdminOperator, Who::Role, true},
+    {Request::SnmpTrapStatus, "Snmp.GetTrapStatus", kAdminOperatorMonitor, Who::Role, false},
+    {Request::SnmpEnableTrap, "Snmp.EnableTrap", kAdminOperator, Who::Role, true},
+    {Request::SnmpDisableTrap, "Snmp.DisableTrap", kAdminOperator, Who::Role, true},
+    {Request::SnmpTestTrap, "Snmp.TestTrap", kAdminOperator, Who::Role, true},
 }};
 
 constexpr bool requestTableInOrder() {
