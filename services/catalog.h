@@ -20,10 +20,10 @@ struct ServiceDef {
 
 // Units follow the daemons' names (hsmd.service, sysconfd.service); the system's own
 // services are Debian's units (rsyslog, ssh, snmpd, ntpsec, networking). lsta, the "Luna
-// SNMP trap agent", is our SNMP subagent, which sends the SafeNet traps.
+// SNMP trap agent", is daemons/lsta (the SAFENET-APPLIANCE-MIB traps from the system log).
 inline constexpr std::array<ServiceDef, 11> kServices{{
     {"cbs", "cbsd.service", "HSM callback service"},
-    {"lsta", "luna-snmp.service", "Luna SNMP trap agent service"},
+    {"lsta", "luna-lsta.service", "Luna SNMP trap agent service"},
     {"network", "networking.service", "Network service (Needed for ntls, ssh and scp)"},
     {"ntls", "ntlsd.service", "Network trust link service"},
     {"ntp", "ntpsec.service", "Network time protocol service"},

@@ -19,6 +19,7 @@ void registerAllCommands(CommandTable& t) {
     registerSysconfConfigCommands(t);
     registerSysconfTimeCommands(t);
     registerSysconfApplianceCommands(t);
+    registerSysconfSnmpCommands(t);
     registerNetworkCommands(t);
 }
 

@@ -20,6 +20,7 @@ void registerSyslogCommands(CommandTable& t);      // syslog
 void registerServiceCommands(CommandTable& t);     // service
 void registerSysconfConfigCommands(CommandTable& t);      // sysconf config
 void registerSysconfTimeCommands(CommandTable& t);        // sysconf time, timezone, ntp
+void registerSysconfSnmpCommands(CommandTable& t);        // sysconf snmp
 void registerSysconfApplianceCommands(CommandTable& t);   // sysconf appliance, banner, forcesologin, fingerprint, license
 void registerNetworkCommands(CommandTable& t);     // network show, network route show
 
