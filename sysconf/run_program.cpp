@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -72,13 +73,34 @@ ProgramResult runProgram(const std::vector<std::string>& argv, std::string_view 
     out.close(1);
 
     // Small inputs (a password line) fit the pipe; write, then collect output until EOF.
+    // A program that exits without reading makes the write fail with EPIPE; the SIGPIPE that
+    // comes with it is held back and discarded here, so no caller (a test, a tool) has to
+    // ignore SIGPIPE process-wide for this to be safe.
+    sigset_t pipeSet, oldMask;
+    sigemptyset(&pipeSet);
+    sigaddset(&pipeSet, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &pipeSet, &oldMask);
+    const bool wasPending = [&] {
+        sigset_t pending;
+        return ::sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+    }();
+    bool brokenPipe = false;
     std::string_view rest = input;
     while (!rest.empty()) {
         ssize_t n = ::write(in.fd[1], rest.data(), rest.size());
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) break;   // EPIPE: the program did not want it; its status will say
+        if (n < 0) {   // EPIPE: the program did not want it; its status will say
+            brokenPipe = errno == EPIPE;
+            break;
+        }
         rest.remove_prefix(static_cast<std::size_t>(n));
     }
+    if (brokenPipe && !wasPending) {
+        const timespec now{0, 0};
+        while (::sigtimedwait(&pipeSet, nullptr, &now) < 0 && errno == EINTR) {
+        }
+    }
+    ::pthread_sigmask(SIG_SETMASK, &oldMask, nullptr);
     in.close(1);
 
     ProgramResult result;

@@ -7,14 +7,22 @@
 namespace luna::sysconfd {
 namespace {
 
-// The unit of a catalogue name that exists here; CKR_SERVICE_UNKNOWN otherwise.
-std::string unitOf(services::ServiceControl& control, const std::string& name, bool mustExist) {
+const services::ServiceDef& serviceOf(const std::string& name) {
     const auto* def = services::findService(name);
     if (!def)
         throw Error(rc::SERVICE_UNKNOWN, "'" + name.substr(0, 40) +
                                              "' is not a service name (see service list)");
-    const std::string unit(def->unit);
-    if (mustExist && !control.status(unit).exists())
+    return *def;
+}
+
+// The unit of a catalogue name that exists here; CKR_SERVICE_UNKNOWN otherwise (a service
+// this software appliance does not build is refused before systemd is asked).
+std::string unitOf(services::ServiceControl& control, const std::string& name) {
+    const auto& def = serviceOf(name);
+    if (!def.built)
+        throw Error(rc::SERVICE_UNKNOWN, "The " + name + " service is not built into this software appliance");
+    const auto unit = services::resolveUnit(def, control);
+    if (!control.status(unit).exists())
         throw Error(rc::SERVICE_UNKNOWN, "The " + name + " service is not available on this appliance");
     return unit;
 }
@@ -33,12 +41,16 @@ std::vector<sdbus::Struct<std::string, std::string, std::string, std::string>> S
     return gate_.serve(getObject(), Request::ServicesList, "", [&](const Caller&) {
         std::vector<sdbus::Struct<std::string, std::string, std::string, std::string>> out;
         for (const auto& s : services::kServices) {
-            std::string load = "unknown";
-            try {
-                load = control_.status(std::string(s.unit)).loadState;
-            } catch (const Error&) {
+            std::string unit(s.unit), load(services::kNotBuilt);
+            if (s.built) {
+                load = "unknown";
+                try {
+                    unit = services::resolveUnit(s, control_);
+                    load = control_.status(unit).loadState;
+                } catch (const Error&) {
+                }
             }
-            out.emplace_back(std::string(s.name), std::string(s.description), std::string(s.unit), load);
+            out.emplace_back(std::string(s.name), std::string(s.description), unit, load);
         }
         return out;
     });
@@ -47,19 +59,23 @@ std::vector<sdbus::Struct<std::string, std::string, std::string, std::string>> S
 std::tuple<std::string, std::string, std::string, std::string, std::string, uint32_t> ServicesBus::Status(
     const std::string& name) {
     return gate_.serve(getObject(), Request::ServicesStatus, name, [&](const Caller&) {
-        const auto unit = unitOf(control_, name, false);
+        const auto& def = serviceOf(name);
+        if (!def.built)
+            return std::make_tuple(std::string(def.unit), std::string(services::kNotBuilt), std::string("inactive"),
+                                   std::string("dead"), std::string(), uint32_t{0});
+        const auto unit = services::resolveUnit(def, control_);
         const auto st = control_.status(unit);
         return std::make_tuple(unit, st.loadState, st.activeState, st.subState, st.unitFileState, st.mainPid);
     });
 }
 
 void ServicesBus::Start(const std::string& name) {
-    gate_.serve(getObject(), Request::ServicesStart, name, [&](const Caller&) { control_.start(unitOf(control_, name, true)); });
+    gate_.serve(getObject(), Request::ServicesStart, name, [&](const Caller&) { control_.start(unitOf(control_, name)); });
 }
 
 void ServicesBus::Stop(const std::string& name) {
     gate_.serve(getObject(), Request::ServicesStop, name, [&](const Caller&) {
-        const auto unit = unitOf(control_, name, true);
+        const auto unit = unitOf(control_, name);
         if (const auto trigger = services::findService(name)->trigger; !trigger.empty()) control_.stop(std::string(trigger));
         control_.stop(unit);
     });
@@ -67,7 +83,7 @@ void ServicesBus::Stop(const std::string& name) {
 
 void ServicesBus::Restart(const std::string& name) {
     gate_.serve(getObject(), Request::ServicesRestart, name,
-                [&](const Caller&) { control_.restart(unitOf(control_, name, true)); });
+                [&](const Caller&) { control_.restart(unitOf(control_, name)); });
 }
 
 } // namespace luna::sysconfd

@@ -26,7 +26,8 @@ void list(Context& ctx, const Args&) {
     ctx.out.line("     The following are valid luna SA service names:");
     for (const auto& s : services) {
         std::string line = "        " + padRight(s.name, 10) + "- " + s.description;
-        if (s.loadState == "not-found") line += " (not installed)";
+        if (s.loadState == "not-built") line += " (not built into this software appliance)";
+        else if (s.loadState == "not-found") line += " (not installed)";
         ctx.out.line(line);
     }
 }
@@ -52,6 +53,10 @@ void status(Context& ctx, const Args& args) {
     auto st = explained(ctx, [&] { return platform().serviceStatus(name); });
     ctx.out.line();
     if (name == "network") networkInterfaces(ctx);
+    if (st.loadState == "not-built") {
+        ctx.out.line("     " + name + " is not built into this software appliance");
+        return;
+    }
     if (st.loadState != "loaded") {
         ctx.out.line("     " + name + " is not installed on this appliance");
         return;

@@ -8,7 +8,11 @@ plat_up
 list=$(lsh monitor service list)
 expect_match "service list: syslog" "syslog +- Syslog service" "$list"
 expect_match "service list: ntls" "ntls +- Network trust link service" "$list"
-expect_match "service list marks what is not installed" "webserver +- REST API service \(not installed\)" "$list"
+for name in stc sysstat webserver; do
+  expect_match "service list says $name is not built" "^ +$name +- .*\(not built into this software appliance\)$" "$list"
+done
+expect_no_match "... and only those" "^ +(cbs|lsta|network|ntls|ntp|snmp|ssh|syslog) .*not built" "$list"
+expect_match "service status of a service not built" "stc is not built into this software appliance" "$(lsh monitor service status stc)"
 
 expect_match "status of syslog" "syslog \(rsyslog.service\) is running \(pid [0-9]+\)" "$(lsh monitor service status syslog)"
 for name in syslog ssh; do
@@ -45,7 +49,8 @@ expect_match "monitor may not restart" "may not run" "$(lsh monitor service rest
 expect_match "sysconfd refuses monitor too" "The monitor role may not run this command" "$(bcall monitor Services Restart s syslog)"
 expect_match "an unknown service" "'sshd' is not a service name" "$(lsh admin service restart sshd)"
 expect_match "a unit name is not a service name" "is not a service name" "$(bcall admin Services Restart s rsyslog.service)"
-expect_match "a service not installed here" "The webserver service is not available on this appliance" "$(lsh admin service start webserver)"
+expect_match "a service not built is refused" "The webserver service is not built into this software appliance" "$(lsh admin service start webserver)"
+expect_match "... for restart too" "The stc service is not built" "$(bcall admin Services Restart s stc)"
 expect "refusals did not touch rsyslog" "$pid" "$(unit_prop rsyslog.service MainPID)"
 expect_match "refusals are logged" "refused Services.Restart from monitor" "$(in_sandbox journalctl --no-pager -o cat -u sysconfd.service)"
 

@@ -10,6 +10,7 @@
 
 #include "luna/errors.h"
 #include "services/catalog.h"
+#include "services/service_control.h"
 #include "sysconf/appliance_settings.h"
 #include "sysconf/atomic_file.h"
 #include "sysconf/clock.h"
@@ -245,6 +246,52 @@ BOOST_AUTO_TEST_CASE(service_catalogue) {
     BOOST_TEST(services::findService("ntls")->unit == "ntlsd.service");
     BOOST_TEST(!services::findService("sshd"));
     BOOST_TEST(!services::findService("SYSLOG"));
+    // What this software appliance has no daemon for is marked, not pretended.
+    std::set<std::string_view> notBuilt;
+    for (const auto& s : services::kServices)
+        if (!s.built) notBuilt.insert(s.name);
+    BOOST_TEST((notBuilt == std::set<std::string_view>{"stc", "sysstat", "webserver"}));
+}
+
+namespace {
+
+// Units that exist: everything else is "not-found", as systemd's LoadUnit says.
+class FakeUnits final : public services::ServiceControl {
+public:
+    explicit FakeUnits(std::set<std::string> units) : units_(std::move(units)) {}
+    services::UnitStatus status(const std::string& unit) override {
+        asked.push_back(unit);
+        return {units_.count(unit) ? "loaded" : "not-found", "inactive", "dead", "", 0};
+    }
+    void start(const std::string&) override {}
+    void stop(const std::string&) override {}
+    void restart(const std::string&) override {}
+    void tryRestart(const std::string&) override {}
+    void enable(const std::string&) override {}
+    void disable(const std::string&) override {}
+    void reboot() override {}
+    void powerOff() override {}
+    std::vector<std::string> asked;
+
+private:
+    std::set<std::string> units_;
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(service_units_resolve) {
+    const auto& network = *services::findService("network");
+    FakeUnits debian({"networking.service", "systemd-networkd.service"});
+    BOOST_TEST(services::resolveUnit(network, debian) == "networking.service");
+    FakeUnits image({"systemd-networkd.service"});   // packaging/image: networkd only
+    BOOST_TEST(services::resolveUnit(network, image) == "systemd-networkd.service");
+    FakeUnits none({});
+    BOOST_TEST(services::resolveUnit(network, none) == "networking.service");
+    BOOST_TEST(services::resolveUnit(*services::findService("ntls"), none) == "ntlsd.service");
+    // A service that is not built is never looked up.
+    FakeUnits any({"stcd.service"});
+    BOOST_TEST(services::resolveUnit(*services::findService("stc"), any) == "stcd.service");
+    BOOST_TEST(any.asked.empty());
 }
 
 // ---- configuration backups
