@@ -154,9 +154,12 @@ void status(Context& ctx, const Args&) {
 }
 
 void logTail(Context& ctx, const Args& args) {
-    auto lines = explained(ctx, [&] { return platform().tail("ntp", args.number("entries"), ""); });
+    const auto entries = args.number("entries");
+    auto lines = explained(ctx, [&] { return platform().tail("ntp", entries, ""); });
     ctx.out.line();
     ctx.out.line(std::string(78, '='));
+    // The reference echoes the syslog command it runs (the ntp log is one of syslog's).
+    ctx.out.line("syslog tail -l ntp" + (entries ? " -e " + std::to_string(*entries) : std::string()));
     for (const auto& l : lines) ctx.out.line(l);
     ctx.out.line(std::string(78, '='));
 }

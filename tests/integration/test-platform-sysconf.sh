@@ -51,16 +51,32 @@ expect_match "show: the servers" "server 127.0.0.1 iburst prefer" "$show"
 status=$(lsh monitor sysconf ntp status)
 expect_match "status: running and enabled" "NTP is running" "$status"
 expect_match "status: ntpq answers" "remote|127.127.1.0|LOCAL" "$status"
+ntpconf=$(in_sandbox cat /etc/ntpsec/ntp.conf) ntpd_pid=$(unit_prop ntpsec.service MainPID)
 expect_match "a second add of the same server" "is already configured" "$(lsh operator sysconf ntp addserver 127.0.0.1)"
-expect_match "a bad server" "is not a valid host name" "$(lsh operator sysconf ntp addserver bad_server)"
+expect_match "a bad server" "'bad_server' is not a valid host name" "$(lsh operator sysconf ntp addserver bad_server)"
+expect_match "ntp.conf syntax as a server" "is not a valid host name" \
+  "$(bcall operator Ntp AddServer sbbbuu 'x
+restrict default' false false false 0 4)"
 expect_match "version 5" "must be 3 or 4" "$(lsh operator sysconf ntp addserver 192.0.2.1 -version 5)"
 expect_match "key 0" "1 to 65535" "$(lsh operator sysconf ntp addserver 192.0.2.1 -key 0)"
 expect_match "autokey" "not supported" "$(lsh operator sysconf ntp addserver 192.0.2.1 -autokey)"
 expect_match "monitor may not add" "may not run" "$(lsh monitor sysconf ntp addserver 192.0.2.1)"
+expect "the refused servers left ntp.conf as it was" "$ntpconf" "$(in_sandbox cat /etc/ntpsec/ntp.conf)"
+expect "... and did not restart ntpd" "$ntpd_pid" "$(unit_prop ntpsec.service MainPID)"
 expect_match "disable" "NTP is disabled" "$(lsh operator sysconf ntp disable)"
 expect "ntpsec.service is stopped" inactive "$(unit_prop ntpsec.service ActiveState)"
 expect_match "status: stopped and disabled" "NTP is stopped.*NTP is disabled" "$(lsh monitor sysconf ntp status | paste -sd' ')"
 expect_match "enable" "NTP is running" "$(lsh operator sysconf ntp enable)"
+# ntpd's messages land in the ntp log (the factory syslog configuration routes them there).
+lsh admin sysconf config factoryreset -service syslog -force >/dev/null
+in_sandbox logger -t ntpd "ntp-log-line-$$"
+wait_for_line_in() { local i; for i in $(seq 100); do grep -q -- "$2" <<<"$($1)" && return 0; sleep 0.1; done; return 1; }
+ntplog() { lsh operator sysconf ntp log tail -entries 3; }
+wait_for_line_in ntplog "ntp-log-line-$$" || true
+out=$(ntplog)
+expect_match "ntp log tail shows ntpd's messages" "ntpd(\[[0-9]+\])?: ntp-log-line-$$" "$out"
+expect_match "... under the syslog command it stands for" "^syslog tail -l ntp -e 3$" "$out"
+expect_match "monitor may not read the ntp log" "may not run" "$(lsh monitor sysconf ntp log tail)"
 expect_match "deleteserver" "NTP server 127.0.0.1 deleted." "$(lsh operator sysconf ntp deleteserver 127.0.0.1)"
 expect_match "deleting it again" "is not configured" "$(lsh operator sysconf ntp deleteserver 127.0.0.1)"
 lsh operator sysconf ntp disable >/dev/null
@@ -100,6 +116,7 @@ lic --serial "$serial" --quantity 10 --aid 2c305d17-eec7-46cb-ad9f-b0ed752692ef 
 lic --serial 99999 --quantity 5 | user_file admin other.lic
 lic --serial "$serial" --feature LUNA_TELEPORT --quantity 1 | user_file admin unknown.lic
 lic --serial "$serial" --quantity 95 | user_file admin many.lic
+echo "LUNA_PARTITIONS 1.0 not-a-licence" | user_file admin junk.lic
 in_sandbox sh -c "sed 's/ 10_PACK / 50_PACK /' /home/admin/five.lic >/home/admin/tampered.lic && chown admin /home/admin/tampered.lic"
 out=$(lsh admin sysconf license apply -filename five.lic -force)
 expect_match "without the HSM SO logged in" "Update Result : 12 \(Error detecting HSM\)" "$out"
@@ -108,7 +125,7 @@ out=$(lsh_session admin 'hsm init -label plat -password sopin-1234 -domain dom-1
   'sysconf license apply -filename five.lic -force' 'sysconf license apply -filename five.lic -force' \
   'sysconf license apply -filename other.lic -force' 'sysconf license apply -filename unknown.lic -force' \
   'sysconf license apply -filename tampered.lic -force' 'sysconf license apply -filename many.lic -force' \
-  'sysconf license apply -filename none.lic -force')
+  'sysconf license apply -filename junk.lic -force' 'sysconf license apply -filename none.lic -force')
 expect_match "the HSM is initialized and the SO logged in" "'hsm login' successful" "$out"
 expect_match "a licence for this HSM is applied" "This is a NON-destructive capability update" "$out"
 expect_match "... Update Result 0" "Update Result : 0 \(success\)" "$out"
@@ -117,6 +134,7 @@ expect_match "a licence for another HSM" "LUNA_PARTITIONS_5PACK not licensed for
 expect_match "an unknown feature" "License is unknown/not available \(LUNA_TELEPORT\)" "$out"
 expect_match "a tampered licence" "signature does not verify" "$out"
 expect_match "beyond the model's partitions" "partitions not available for this model of HSM" "$out"
+expect_match "a malformed licence" "Invalid license string format" "$out"
 expect_match "a missing licence file" "Cannot find none.lic" "$out"
 list=$(lsh monitor sysconf license list)
 expect_match "license list" "^1 +LUNA_PARTITIONS +1.0 +10$" "$list"
@@ -129,7 +147,12 @@ expect "the list is empty" 0 "$(lsh monitor sysconf license list | grep -c LUNA_
 # ---- SO login enforcement
 expect_match "forcesologin show" "is NOT enabled" "$(lsh admin sysconf forcesologin show)"
 expect_match "enable needs the SO" "USER_NOT_LOGGED_IN|NOT_LOGGED_IN" "$(lsh admin sysconf forcesologin enable)"
-out=$(lsh_session admin "$SO" 'sysconf forcesologin enable' 'sysconf forcesologin show')
+out=$(lsh_session admin "$SO" 'sysconf forcesologin disable' 'sysconf forcesologin show' \
+  'sysconf forcesologin enable' 'sysconf forcesologin show')
+expect_match "the SO disables it, then enables it" \
+  "Enforcement is NOT enabled\..*Enforcement is enabled\." "$(printf '%s\n' "$out" | paste -sd' ')"
+expect "the setting is kept in /etc/luna/forcesologin" enabled "$(in_sandbox cat /etc/luna/forcesologin 2>/dev/null || true)"
+out=$(lsh_session admin "$SO" 'sysconf forcesologin show')
 expect_match "the SO enables it" "HSM Administrator Login Enforcement is enabled." "$out"
 expect_match "factoryreset ntls now needs the SO" "log in as HSM SO" "$(lsh admin sysconf config factoryreset -service ntls -force)"
 out=$(lsh_session admin "$SO" 'sysconf config factoryreset -service all -force' 'sysconf forcesologin show')
@@ -140,5 +163,6 @@ expect_match "... and SO login enforcement is back to disabled" "is NOT enabled"
 net=$(lsh monitor network show)
 expect_match "network show: hostname" "Hostname +: " "$net"
 expect_match "network show: routing table" "Kernel IP routing table" "$net"
+expect_match "network show -verbose: the devices' details" "Device and Connection Details" "$(lsh monitor network show -verbose)"
 expect_match "network route show" "Manually configured routes" "$(lsh monitor network route show)"
 finish
