@@ -162,7 +162,7 @@ struct Platform::Parts {
           snmpdCheck(paths.scratchDir(), snmpAgent(o), o.snmpd),
           snmp(sysconf::SnmpPaths{paths.snmpdConf, paths.snmpUsmStore, paths.lstaConf, paths.scratchDir()}, snmpAgent(o),
                services, snmpdCheck),
-          syslogBus(conn, kObjectPath, gate, syslog, [this](std::int64_t t) { return zones.format(t, "%b %e %H:%M"); }),
+          syslogBus(conn, kObjectPath, gate, syslog, [this](std::int64_t t) { return zones.format(t, "%b %-d %H:%M"); }),
           servicesBus(conn, kObjectPath, gate, services),
           configBus(conn, kObjectPath, gate, backups),
           timeBus(conn, kObjectPath, gate, *clock, zones),

@@ -162,7 +162,12 @@ expect_match "... and SO login enforcement is back to disabled" "is NOT enabled"
 # ---- network (read-only)
 net=$(lsh monitor network show)
 expect_match "network show: hostname" "Hostname +: " "$net"
-expect_match "network show: routing table" "Kernel IP routing table" "$net"
+expect "network show: the routing tables, each headed once" "Kernel IP routing table,Kernel IPv6 routing table" \
+  "$(grep -E '^Kernel IP(v6)? routing table' <<<"$net" | paste -sd,)"
+expect_match "... the IPv4 table as route prints it" "^Destination +Gateway +Genmask +Flags" "$net"
 expect_match "network show -verbose: the devices' details" "Device and Connection Details" "$(lsh monitor network show -verbose)"
-expect_match "network route show" "Manually configured routes" "$(lsh monitor network route show)"
+out=$(lsh monitor network route show)
+expect_match "network route show" "Manually configured routes" "$out"
+expect "... then the routing tables, each headed once" "Kernel IP routing table,Kernel IPv6 routing table" \
+  "$(grep -E '^Kernel IP(v6)? routing table' <<<"$out" | paste -sd,)"
 finish
