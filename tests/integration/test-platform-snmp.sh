@@ -68,7 +68,11 @@ for i in $(seq 100); do
   [[ "$v" == *[0-9].[0-9]* ]] && break; sleep 0.2
 done
 expect_match "appSoftwareVersion over v3 as the lunash user" '[0-9]+\.[0-9]+' "$v"
-serial=$(snmp snmpwalk lunaadmin "$AUTH" "$PRIV" -Oqv 127.0.0.1 SAFENET-HSM-MIB::hsmSerialNumber | head -1 | tr -d '"')
+# The tables fill at luna-snmp's first reading of hsmd (refresh 2 s here).
+for i in $(seq 50); do
+  serial=$(snmp snmpwalk lunaadmin "$AUTH" "$PRIV" -Oqv 127.0.0.1 SAFENET-HSM-MIB::hsmSerialNumber | head -1 | tr -d '"')
+  [[ "$serial" =~ ^[0-9A-Za-z]+$ ]] && break; sleep 0.2
+done
 expect_match "hsmTable answers" '^[0-9A-Za-z]+$' "$serial"
 for table in hsmTable hsmLicenseTable hsmPolicyTable hsmPartitionTable hsmPartitionPolicyTable \
              hsmClientRegistrationTable hsmClientPartitionAssignmentTable; do
