@@ -50,6 +50,8 @@ out=$(lsh admin 'sysconf config backup -description "Configuration Backup 17-03-
 expect_match "backup" "Created configuration backup file: [A-Za-z0-9_.-]+_Config_[0-9]{8}_[0-9]{4}\.tar\.gz" "$out"
 name=$(printf '%s\n' "$out" | sed -n 's/.*Created configuration backup file: //p')
 expect_match "operator may not back up" "may not run" "$(lsh operator sysconf config backup -description x)"
+expect_match "backup -factoryconfig is refused in words" "-factoryconfig is not supported" \
+  "$(lsh admin sysconf config backup -description x -factoryconfig)"
 expect_match "list (monitor)" "\| $name +\| Configuration Backup 17-03-01" "$(lsh monitor sysconf config list)"
 show=$(lsh monitor sysconf config show -file "$name")
 expect_match "show: hostname" "^hostname: " "$show"
