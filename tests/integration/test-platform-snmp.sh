@@ -179,6 +179,13 @@ expect_match "Jon is gone too" "Unknown user name" "$(snmp snmpget Jon jonAuth12
 expect_match "notification delete" "SNMP notification target information deleted" "$(lsh admin sysconf snmp notification delete -ipaddress 127.0.0.1 -udpport 16162)"
 expect_match "changes are logged with their caller" "Snmp.AddUser.*admin|admin.*Snmp.AddUser" "$(in_sandbox journalctl --no-pager -o cat -u sysconfd.service)"
 
+# A factory reset of snmp: no user, no target in snmpd.conf (and snmpd restarted on it).
+lsh admin sysconf snmp user add -secname Jon -authpassword jonAuth1234 -privpassword jonPriv1234 >/dev/null
+expect_match "factory reset of snmp" " snmp +: +succeeded" "$(lsh admin sysconf config factoryreset -service snmp -force)"
+expect_match "no user after the factory reset" "SNMP Users:.*-----------[^A-Za-z]*Command Result" "$(lsh monitor sysconf snmp user list | paste -sd' ')"
+expect_match "Jon has no access after the factory reset" "authorizationError|No Such|Unknown user name" \
+  "$(snmp snmpget Jon jonAuth1234 jonPriv1234 127.0.0.1 SAFENET-APPLIANCE-MIB::appSoftwareVersion.0)"
+
 out=$(lsh admin sysconf snmp disable)
 expect_match "disable" "SNMP is disabled.*Stopping snmpd: +\[   OK   \].*SNMP is stopped" "$(paste -sd' ' <<<"$out")"
 expect "snmpd.service is stopped" inactive "$(unit_prop snmpd.service ActiveState)"
