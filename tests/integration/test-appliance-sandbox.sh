@@ -53,6 +53,16 @@ fi
 out=$(SSHPASS=$NEW timeout 60 sshpass -e "$SB" lunash 'hsm show' </dev/null 2>&1) || true
 expect_contains "appliance-sandbox lunash 'hsm show'" "Command Result : 0 (Success)" "$out"
 expect_contains "... the HSM is hsmd's" "HSM Model:" "$out"
+# A factory reset of ssh rewrites sshd_config: sysconfd restarts ssh.service (a new main
+# PID), the session that asked survives it, and sshd takes logins with the factory file.
+before=$(inside systemctl show -P MainPID ssh.service)
+out=$(SSHPASS=$NEW timeout 60 sshpass -e "$SB" lunash 'sysconf config factoryreset -service ssh -force' </dev/null 2>&1) || true
+expect_contains "sysconf config factoryreset -service ssh" "Command Result : 0 (Success)" "$out"
+after=$(inside systemctl show -P MainPID ssh.service)
+if [ -n "$after" ] && [ "$after" != 0 ] && [ "$after" != "$before" ]; then pass "ssh.service restarted ($before -> $after)"
+else fail "ssh.service not restarted: MainPID $before -> $after"; fi
+out=$(SSHPASS=$NEW timeout 60 sshpass -e "$SB" lunash 'status date' </dev/null 2>&1) || true
+expect_contains "... and sshd still lets admin in" "Command Result : 0 (Success)" "$out"
 # An interactive session: the lunash:> prompt, a command, exit.
 cat >"$T/session.py" <<'PY'
 import os, sys, pexpect
