@@ -285,6 +285,7 @@ void TlsServer::Loop::readAll(Conn& c) {
                 h = proto::decodeHeader(std::span(c.in).subspan(off, proto::kHeaderBytes));
             } catch (const proto::DecodeError& e) {
                 // The stream cannot be cut into frames any more: this link ends, no other.
+                badFrame();
                 fault(c, std::string("unreadable frame header (") + std::string(proto::faultName(e.fault())) + ": " +
                              e.what() + "); closing the link");
                 finish(c, "unreadable frame header");
@@ -315,6 +316,7 @@ void TlsServer::Loop::answer(Conn& c, const proto::FrameHeader& h, std::uint32_t
 
 void TlsServer::Loop::onFrame(Conn& c, std::span<const std::uint8_t> frame, const proto::FrameHeader& h) {
     if (h.response) {
+        badFrame();
         fault(c, "sent a response frame (request " + std::to_string(h.requestId) + ")");
         answer(c, h, CKR_ARGUMENTS_BAD, "A client sends requests, not responses");
         return;
@@ -323,6 +325,7 @@ void TlsServer::Loop::onFrame(Conn& c, std::span<const std::uint8_t> frame, cons
     try {
         request = proto::decodeRequestPayload(h, frame.subspan(proto::kHeaderBytes));
     } catch (const proto::DecodeError& e) {
+        badFrame();
         fault(c, "malformed request " + std::to_string(h.requestId) + " (" + std::string(proto::faultName(e.fault())) +
                      ": " + e.what() + ")");
         answer(c, h, e.fault() == proto::Fault::UnknownOp ? CKR_FUNCTION_NOT_SUPPORTED : CKR_ARGUMENTS_BAD,

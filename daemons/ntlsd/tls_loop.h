@@ -78,6 +78,10 @@ private:
     int nextTimeout() const;
     void reap();
     void fault(Conn& c, const std::string& what);
+    void badFrame() {   // counted for MalformedFrames
+        ++server_.malformed_;
+        server_.notify();
+    }
 
     TlsServer& server_;
     int ep_ = -1, ev_ = -1;

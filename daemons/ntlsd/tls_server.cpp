@@ -250,6 +250,7 @@ ServerStats TlsServer::stats() const {
     }
     s.successful = successful_;
     s.failed = failed_;
+    s.malformed = malformed_;
     std::lock_guard lock(listenMu_);
     s.listening = listenFd_ >= 0;
     s.boundAddress = bound_;
@@ -260,6 +261,7 @@ ServerStats TlsServer::stats() const {
 void TlsServer::resetCounters() {
     successful_ = 0;
     failed_ = 0;
+    malformed_ = 0;
     notify();
 }
 

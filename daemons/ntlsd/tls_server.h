@@ -43,6 +43,7 @@ struct ServerStats {
     std::string boundAddress, boundDevice;
     std::uint32_t links = 0, clients = 0;
     std::uint64_t successful = 0, failed = 0;
+    std::uint64_t malformed = 0;   // frames refused as bad input on open links
 };
 
 class TlsServer {
@@ -108,7 +109,7 @@ private:
 
     std::vector<std::unique_ptr<Loop>> loops_;
     std::atomic<std::uint64_t> nextLink_{1};
-    std::atomic<std::uint64_t> successful_{0}, failed_{0};
+    std::atomic<std::uint64_t> successful_{0}, failed_{0}, malformed_{0};
     mutable std::mutex statsMu_;
     std::unordered_map<std::uint64_t, std::shared_ptr<Conn>> linkConns_;   // every open link
     std::map<std::string, unsigned> clientLinks_;         // open links per client

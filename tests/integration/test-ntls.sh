@@ -121,6 +121,8 @@ expect_match "an unreadable header ends that link" "^garbage-header: closed\$" "
 expect_match "the unreadable header is logged" "unreadable frame header" "$(cat "$T/ntlsd.log")"
 expect_match "a frame announcing more than the limit ends that link too" "^oversized: closed\$" "$(nc_client alpha oversized)"
 expect_match "the oversized frame is logged" "unreadable frame header \(too large: payload of 4294967295 bytes" "$(cat "$T/ntlsd.log")"
+mal=$(ntls_num MalformedFrames)
+[ "$mal" -ge 5 ] && pass "bad frames are counted (MalformedFrames $mal >= 5)" || fail "MalformedFrames = $mal"
 wait "$bravo" || true
 expect "bravo's link is unharmed meanwhile" "handshake: ok TLSv1.3
 slots: $P2
