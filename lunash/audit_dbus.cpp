@@ -116,6 +116,17 @@ public:
         return std::string(bytes.begin(), bytes.end());
     }
     void clearLogs() override { call(kNoLogs, [&] { logs_.Clear(); }); }
+    std::vector<AuditRelpHost> relpHosts() override {
+        std::vector<AuditRelpHost> out;
+        for (const auto& r : call(kNoLogs, [&] { return logs_.ListRemoteHosts(); }))
+            out.push_back({r.get<0>(), r.get<1>(), r.get<2>(), r.get<3>(), r.get<4>(), r.get<5>()});
+        return out;
+    }
+    void addRelpHost(const std::string& host, std::uint16_t port) override {
+        call(kNoLogs, [&] { logs_.AddRemoteHost(host, port); });
+    }
+    void deleteRelpHost(const std::string& host) override { call(kNoLogs, [&] { logs_.DeleteRemoteHost(host); }); }
+    void clearRelpHosts() override { call(kNoLogs, [&] { logs_.ClearRemoteHosts(); }); }
 
 private:
     AuditProxy audit_;

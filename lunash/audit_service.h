@@ -43,6 +43,16 @@ struct AuditLogFile {
     std::int64_t mtime = 0;
 };
 
+// A remote host cbsd delivers records to over RELP, and how far it has got.
+struct AuditRelpHost {
+    std::string host;
+    std::uint16_t port = 0;
+    std::string state;               // connecting, sending, up to date, unreachable
+    std::uint64_t acknowledged = 0;  // newest sequence number the host acknowledged
+    std::uint64_t behind = 0;        // records on disk it has not acknowledged
+    std::string error;
+};
+
 class AuditService {
 public:
     virtual ~AuditService() = default;
@@ -63,6 +73,10 @@ public:
     virtual std::pair<std::string, std::vector<AuditLogFile>> listLogs() = 0;   // serial, files newest first
     virtual std::string readLog(const std::string& name) = 0;
     virtual void clearLogs() = 0;
+    virtual std::vector<AuditRelpHost> relpHosts() = 0;
+    virtual void addRelpHost(const std::string& host, std::uint16_t port) = 0;
+    virtual void deleteRelpHost(const std::string& host) = 0;
+    virtual void clearRelpHosts() = 0;
 };
 
 } // namespace lunash

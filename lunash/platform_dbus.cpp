@@ -58,6 +58,16 @@ public:
     }
     void deleteRemoteHost(const std::string& h) override { call([&] { syslog_.DeleteRemoteHost(h); }); }
     void clearRemoteHosts() override { call([&] { syslog_.ClearRemoteHosts(); }); }
+    std::vector<RemoteLogHost> auditHosts() override {
+        std::vector<RemoteLogHost> out;
+        for (auto& h : call([&] { return syslog_.ListAuditRemoteHosts(); })) out.push_back({h.get<0>(), h.get<1>(), h.get<2>()});
+        return out;
+    }
+    void addAuditHost(const std::string& h, std::uint16_t p, const std::string& proto) override {
+        call([&] { syslog_.AddAuditRemoteHost(h, p, proto); });
+    }
+    void deleteAuditHost(const std::string& h) override { call([&] { syslog_.DeleteAuditRemoteHost(h); }); }
+    void clearAuditHosts() override { call([&] { syslog_.ClearAuditRemoteHosts(); }); }
     void setSeverity(const std::string& l, const std::string& v, const std::string& h) override {
         call([&] { syslog_.SetSeverity(l, v, h); });
     }

@@ -108,6 +108,12 @@ public:
     virtual void addRemoteHost(const std::string& host, std::uint16_t port, const std::string& protocol) = 0;
     virtual void deleteRemoteHost(const std::string& host) = 0;
     virtual void clearRemoteHosts() = 0;
+    // audit remotehost (the audit role): the UDP and TCP hosts rsyslog forwards local3 to
+    // (RELP hosts are cbsd's: AuditService).
+    virtual std::vector<RemoteLogHost> auditHosts() = 0;
+    virtual void addAuditHost(const std::string& host, std::uint16_t port, const std::string& protocol) = 0;
+    virtual void deleteAuditHost(const std::string& host) = 0;
+    virtual void clearAuditHosts() = 0;
     virtual void setSeverity(const std::string& log, const std::string& level, const std::string& host) = 0;
     virtual SyslogConfiguration syslogConfiguration() = 0;
     virtual void setRotations(std::uint32_t n) = 0;

@@ -44,8 +44,9 @@ struct LogDef {
 inline constexpr std::array<LogDef, 5> kLogs{{
     {"lunalogs", "lunalogs", "$syslogfacility == 21", true, 6, 6},
     {"messages", "messages",
+     // local3 (19) is the audit records': the audit role's (audit_forwarding.h), not the admin's.
      "$syslogfacility != 2 and $syslogfacility != 4 and $syslogfacility != 9 and $syslogfacility != 10 and "
-     "$syslogfacility != 21 and $syslogfacility != 23",
+     "$syslogfacility != 19 and $syslogfacility != 21 and $syslogfacility != 23",
      false, -1, 6},
     {"cron", "cron", "$syslogfacility == 9", true, 5, 5},
     {"secure", "secure", "($syslogfacility == 4 or $syslogfacility == 10)", false, -1, 6},

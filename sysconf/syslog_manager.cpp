@@ -1,11 +1,14 @@
 #include "sysconf/syslog_manager.h"
 
 #include "sysconf/atomic_file.h"
+#include "sysconf/net_rules.h"
 #include "sysconf/run_program.h"
 
 #include "luna/errors.h"
 
 #include <fcntl.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -14,6 +17,7 @@
 #include <deque>
 #include <fstream>
 #include <system_error>
+#include <thread>
 
 namespace luna::sysconf {
 namespace {
@@ -99,6 +103,72 @@ void SyslogManager::setLevel(std::string_view log, std::string_view level, std::
     auto s = settings();
     s.setLevel(log, parseSeverity(level), host);
     apply(s);
+}
+
+fs::path SyslogManager::auditDropIn() const { return paths_.rsyslogDropIn.parent_path() / AuditForwarding::kFileName; }
+
+AuditForwarding SyslogManager::auditForwarding() const {
+    auto text = readFile(auditDropIn());
+    return text ? AuditForwarding::parse(*text) : AuditForwarding();
+}
+
+namespace {
+
+// A name that does not resolve is a typo more often than a DNS outage: refuse it now rather
+// than have rsyslog drop every record.
+void requireResolvable(const std::string& host, bool tcp) {
+    addrinfo hints{};
+    hints.ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM;
+    addrinfo* res = nullptr;
+    const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res);
+    if (res) ::freeaddrinfo(res);
+    if (rc != 0) throw Error(rc::CONFIG_VALUE_INVALID, "Cannot resolve the host name '" + host + "' (" + ::gai_strerror(rc) + ")");
+}
+
+} // namespace
+
+void SyslogManager::applyAudit(const AuditForwarding& f) {
+    const auto previous = services_.status(std::string(kUnit));
+    applyConfig({auditDropIn(), f.render(), FileOwner{0, 0, 0644},
+                 [&](const fs::path& candidate) {
+                     // rsyslogd -N1 wants an action; with no hosts the file has none of its own.
+                     const auto probe = paths_.scratchDir() / "audit-check.conf";
+                     fs::create_directories(paths_.scratchDir());
+                     writeFileAtomic(probe, *readFile(candidate) + "\n*.* action(type=\"omfile\" file=\"/dev/null\")\n",
+                                     FileOwner{::geteuid(), ::getegid(), 0600});
+                     checks_.check(Check::Rsyslog, probe);
+                 },
+                 [&] {
+                     if (fs::exists(paths_.rsyslogConf)) SystemChecks::checkRsyslogMain(paths_.rsyslogConf);
+                     if (!previous.exists()) return;
+                     services_.restart(std::string(kUnit));
+                     // Forwarding comes up with the daemon: it must be running again.
+                     for (int i = 0; i < 50; ++i) {
+                         if (services_.status(std::string(kUnit)).running()) return;
+                         std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                     }
+                     throw std::runtime_error("rsyslog did not come back up with the new audit forwarding");
+                 }});
+}
+
+void SyslogManager::addAuditHost(std::string_view host, std::int64_t port, std::string_view protocol) {
+    auto f = auditForwarding();
+    f.add(host, port, protocol);
+    const auto& added = f.hosts().back();
+    if (!isIpv4Address(added.host) && !isIpv6Address(added.host)) requireResolvable(added.host, added.protocol == "tcp");
+    applyAudit(f);
+}
+
+void SyslogManager::deleteAuditHost(std::string_view host) {
+    auto f = auditForwarding();
+    f.remove(host);
+    applyAudit(f);
+}
+
+void SyslogManager::clearAuditHosts() {
+    auto f = auditForwarding();
+    f.clear();
+    applyAudit(f);
 }
 
 void SyslogManager::applyRotation(const RotationSettings& r) {

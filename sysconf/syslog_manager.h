@@ -6,6 +6,7 @@
 #pragma once
 
 #include "services/service_control.h"
+#include "sysconf/audit_forwarding.h"
 #include "sysconf/config_checks.h"
 #include "sysconf/log_rotation.h"
 #include "sysconf/platform_paths.h"
@@ -39,6 +40,15 @@ public:
     void deleteHost(std::string_view host);
     void clearHosts();
     void setLevel(std::string_view log, std::string_view level, std::string_view host);
+    // `audit remotehost` (UDP, TCP): the same discipline, on <rsyslog.d>/59-luna-audit.conf;
+    // a host name must resolve. After the restart rsyslog must be running again, or the old
+    // file comes back. (sysconfd has no network of its own, so whether a TCP host accepts
+    // connections is rsyslog's to find out: it queues the records until it does.)
+    AuditForwarding auditForwarding() const;
+    void addAuditHost(std::string_view host, std::int64_t port, std::string_view protocol);
+    void deleteAuditHost(std::string_view host);
+    void clearAuditHosts();
+
     void setRotations(std::int64_t n);
     void setPeriod(std::string_view period);
 
@@ -61,6 +71,8 @@ public:
 private:
     void apply(const SyslogSettings& s);
     void applyRotation(const RotationSettings& r);
+    void applyAudit(const AuditForwarding& f);
+    std::filesystem::path auditDropIn() const;
     std::string postrotate() const;
 
     PlatformPaths paths_;

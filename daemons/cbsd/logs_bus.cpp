@@ -25,8 +25,8 @@ auto translate(Fn&& fn) -> decltype(fn()) {
 
 } // namespace
 
-LogsBus::LogsBus(sdbus::IConnection& conn, Recorder& recorder, RoleMap& roles)
-    : AdaptorInterfaces(conn, kLogsObjectPath), recorder_(recorder), roles_(roles) {
+LogsBus::LogsBus(sdbus::IConnection& conn, Recorder& recorder, RemoteHosts& remotes, RoleMap& roles)
+    : AdaptorInterfaces(conn, kLogsObjectPath), recorder_(recorder), remotes_(remotes), roles_(roles) {
     registerAdaptor();
 }
 
@@ -71,6 +71,32 @@ void LogsBus::Clear() {
 void LogsBus::Rotate() {
     authorize();
     translate([&] { recorder_.rotate(); });
+}
+
+std::vector<sdbus::Struct<std::string, uint16_t, std::string, uint64_t, uint64_t, std::string>> LogsBus::ListRemoteHosts() {
+    authorize();
+    return translate([&] {
+        std::vector<sdbus::Struct<std::string, uint16_t, std::string, uint64_t, uint64_t, std::string>> rows;
+        for (const auto& r : remotes_.list())
+            rows.emplace_back(r.host, r.port, r.status.state, r.status.acknowledged, r.status.behind, r.status.error);
+        return rows;
+    });
+}
+
+void LogsBus::AddRemoteHost(const std::string& host, const uint16_t& port) {
+    authorize();
+    translate([&] { remotes_.add(host, port); });
+}
+
+void LogsBus::DeleteRemoteHost(const std::string& host) {
+    authorize();
+    translate([&] { remotes_.remove(host); });
+}
+
+void LogsBus::ClearRemoteHosts() {
+    authorize();
+    translate([&] { remotes_.clear(); });
+    ::syslog(LOG_NOTICE, "audit RELP remote hosts cleared");
 }
 
 } // namespace luna::cbsd

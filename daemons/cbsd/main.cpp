@@ -39,12 +39,14 @@ struct Options {
     unsigned pollMs = 2000;
     std::uint32_t batch = 1000;
     std::string syslogSocket = "/dev/log";
+    unsigned relpRetryMs = 1000;
 };
 
 void usage() {
     std::fprintf(stderr,
                  "usage: cbsd --state-dir DIR [--log-dir DIR] [--roles FILE] [--hsm-bus-name NAME] [--bus-name NAME]\n"
-                 "            [--max-file-bytes N] [--poll-interval MS] [--batch N] [--syslog-socket PATH|none]\n");
+                 "            [--max-file-bytes N] [--poll-interval MS] [--batch N] [--syslog-socket PATH|none]\n"
+                 "            [--relp-retry MS]\n");
 }
 
 unsigned long long number(const char* opt, const char* v) {
@@ -127,7 +129,8 @@ int main(int argc, char** argv) {
         {"roles", required_argument, nullptr, 'r'},        {"hsm-bus-name", required_argument, nullptr, 'H'},
         {"bus-name", required_argument, nullptr, 'b'},     {"max-file-bytes", required_argument, nullptr, 'm'},
         {"poll-interval", required_argument, nullptr, 'p'}, {"batch", required_argument, nullptr, 'n'},
-        {"syslog-socket", required_argument, nullptr, 'S'}, {"help", no_argument, nullptr, 'h'},
+        {"syslog-socket", required_argument, nullptr, 'S'}, {"relp-retry", required_argument, nullptr, 'R'},
+        {"help", no_argument, nullptr, 'h'},
         {nullptr, 0, nullptr, 0},
     };
     for (int c; (c = getopt_long(argc, argv, "", opts, nullptr)) != -1;) {
@@ -141,6 +144,7 @@ int main(int argc, char** argv) {
         case 'p': o.pollMs = static_cast<unsigned>(number("--poll-interval", optarg)); break;
         case 'n': o.batch = static_cast<std::uint32_t>(number("--batch", optarg)); break;
         case 'S': o.syslogSocket = std::strcmp(optarg, "none") == 0 ? "" : optarg; break;
+        case 'R': o.relpRetryMs = static_cast<unsigned>(number("--relp-retry", optarg)); break;
         case 'h': usage(); return 0;
         default: usage(); return 2;
         }
@@ -154,6 +158,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     openlog("cbsd", LOG_PID, LOG_DAEMON);
+    std::signal(SIGPIPE, SIG_IGN);   // a RELP server that goes away is an error to handle, not a death
 
     sigset_t sigs;
     sigemptyset(&sigs);
@@ -185,6 +190,9 @@ int main(int argc, char** argv) {
         cbsd::SyslogOut syslogOut(o.syslogSocket);
         cbsd::Recorder recorder(dir, state, syslogOut, o.batch);
         recorder.start();
+        cbsd::RemoteHosts remotes(recorder, serial, o.stateDir, o.relpRetryMs);
+        remotes.start();
+        recorder.onWritten([&] { remotes.wakeAll(); });
 
         std::mutex mu;
         std::condition_variable cv;
@@ -199,7 +207,7 @@ int main(int argc, char** argv) {
         AuditCalls calls(*callConn, o.hsmBusName);
         HsmdSource source(calls);
         AuditSignals signals(*conn, o.hsmBusName, poke);
-        cbsd::LogsBus bus(*conn, recorder, roles);
+        cbsd::LogsBus bus(*conn, recorder, remotes, roles);
         conn->requestName(o.busName);
         conn->enterEventLoopAsync();
 

@@ -107,6 +107,7 @@ std::size_t Recorder::drain(RecordSource& source) {
             acknowledged_ = written;
         }
         total += lines.size();
+        if (!lines.empty() && onWritten_) onWritten_();
         if (batch.records.size() < batch_) break;
     }
     return total;
@@ -139,6 +140,16 @@ void Recorder::clear() {
 void Recorder::rotate() {
     std::lock_guard lock(mu_);
     dir_.rotate();
+}
+
+std::vector<std::pair<std::uint64_t, std::string>> Recorder::recordsAfter(std::uint64_t after, std::size_t max) {
+    std::lock_guard lock(mu_);
+    return dir_.recordsAfter(after, max);
+}
+
+std::uint64_t Recorder::newest() {
+    std::lock_guard lock(mu_);
+    return state_.written;
 }
 
 CbsState Recorder::state() {

@@ -8,9 +8,11 @@
 #pragma once
 
 #include "log_dir.h"
+#include "relp_forwarder.h"
 #include "state.h"
 #include "syslog_out.h"
 
+#include <functional>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -30,7 +32,7 @@ public:
     virtual void acknowledge(std::uint64_t upTo) = 0;
 };
 
-class Recorder {
+class Recorder final : public RecordFeed {
 public:
     Recorder(LogDirectory& dir, StateFile& state, SyslogOut& syslog, std::uint32_t batch = 1000);
 
@@ -47,6 +49,12 @@ public:
     void clear();
     void rotate();
     CbsState state();
+
+    // For the RELP forwarders: the files on disk, and a call after new records reached them
+    // (made outside the recorder's lock).
+    std::vector<std::pair<std::uint64_t, std::string>> recordsAfter(std::uint64_t after, std::size_t max) override;
+    std::uint64_t newest() override;
+    void onWritten(std::function<void()> fn) { onWritten_ = std::move(fn); }
     const std::string& serial() const { return dir_.serial(); }
 
 private:
@@ -59,6 +67,7 @@ private:
     CbsState state_;
     audit::Rotation rotation_ = audit::kDefaultRotation;
     std::uint64_t acknowledged_ = 0;
+    std::function<void()> onWritten_;
 };
 
 } // namespace luna::cbsd

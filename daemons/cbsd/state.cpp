@@ -22,7 +22,7 @@ CbsState StateFile::load() const {
             if (key == "written") s.written = std::stoull(value);
             else if (key == "syslogged") s.syslogged = std::stoull(value);
             else if (key == "next-file") s.nextFile = static_cast<std::uint32_t>(std::stoul(value));
-            else if (key.starts_with("forwarded:")) s.forwarded[key.substr(10)] = std::stoull(value);
+            // "forwarded:<host>" lines of earlier versions are ignored (remote_hosts.h).
         } catch (const std::exception&) {
             throw std::runtime_error("damaged state file " + file_.string() + " at '" + key + "'");
         }
@@ -33,8 +33,11 @@ CbsState StateFile::load() const {
 void StateFile::save(const CbsState& s) const {
     std::ostringstream out;
     out << "written " << s.written << "\nsyslogged " << s.syslogged << "\nnext-file " << s.nextFile << "\n";
-    for (const auto& [host, seq] : s.forwarded) out << "forwarded:" << host << " " << seq << "\n";
-    const auto text = out.str();
+    writeDurably(file_, out.str());
+}
+
+void writeDurably(const std::filesystem::path& file, const std::string& text) {
+    const auto& file_ = file;
     auto tmp = file_;
     tmp += ".tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -3,12 +3,12 @@
 //   written      newest record written and fsynced to the log files (acknowledged to hsmd)
 //   syslogged    newest record handed to syslog (resent from disk after a crash)
 //   next-file    lowest number a new log file may take (names are never reused)
-// The RELP client (follow-up) adds one cursor per remote host here.
+// The RELP forwarders keep their cursors in files of their own (remote_hosts.h): each host's
+// thread saves its cursor without waiting for the recorder.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <string>
 
 namespace luna::cbsd {
@@ -17,8 +17,11 @@ struct CbsState {
     std::uint64_t written = 0;
     std::uint64_t syslogged = 0;
     std::uint32_t nextFile = 1;
-    std::map<std::string, std::uint64_t> forwarded;   // per remote host (RELP, follow-up)
 };
+
+// Replaces `file` with `text` so that a crash leaves the old or the new content: temp file,
+// fsync, rename, fsync of the directory. Throws std::runtime_error.
+void writeDurably(const std::filesystem::path& file, const std::string& text);
 
 class StateFile {
 public:

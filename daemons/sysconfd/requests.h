@@ -47,6 +47,10 @@ enum class Request : std::size_t {
     SyslogArchive,
     SyslogExport,
     SyslogCleanup,
+    AuditListHosts,
+    AuditAddHost,
+    AuditDeleteHost,
+    AuditClearHosts,
     ServicesList,
     ServicesStatus,
     ServicesStart,
@@ -122,6 +126,7 @@ struct RequestRule {
 };
 
 inline constexpr Permit kAdmin{static_cast<unsigned>(AppRole::Admin)};
+inline constexpr Permit kAudit{static_cast<unsigned>(AppRole::Audit)};
 inline constexpr Permit kEveryRole = AppRole::Admin | AppRole::Operator | AppRole::Monitor | AppRole::Audit;
 // The platform commands' "User Privileges" (LunaSH reference): admin; admin and operator;
 // admin, operator and monitor.
@@ -167,6 +172,12 @@ inline constexpr std::array<RequestRule, static_cast<std::size_t>(Request::Count
     {Request::SyslogArchive, "Syslog.ArchiveLogs", kAdminOperatorMonitor, Who::Role, false},
     {Request::SyslogExport, "Syslog.ExportLog", kAdminOperator, Who::Role, false},
     {Request::SyslogCleanup, "Syslog.Cleanup", kAdmin, Who::Role, true},
+    // LunaSH `audit remotehost ...` (UDP, TCP): "Only specialized Audit users can access audit
+    // commands" (reference); the admin cannot see or change where audit records go.
+    {Request::AuditListHosts, "Syslog.ListAuditRemoteHosts", kAudit, Who::Role, false},
+    {Request::AuditAddHost, "Syslog.AddAuditRemoteHost", kAudit, Who::Role, true},
+    {Request::AuditDeleteHost, "Syslog.DeleteAuditRemoteHost", kAudit, Who::Role, true},
+    {Request::AuditClearHosts, "Syslog.ClearAuditRemoteHosts", kAudit, Who::Role, true},
     // LunaSH `service ...`.
     {Request::ServicesList, "Services.List", kAdminOperatorMonitor, Who::Role, false},
     {Request::ServicesStatus, "Services.Status", kAdminOperatorMonitor, Who::Role, false},

@@ -35,6 +35,28 @@ void SyslogBus::ClearRemoteHosts() {
     gate_.serve(getObject(), Request::SyslogClearHosts, "", [&](const Caller&) { syslog_.clearHosts(); });
 }
 
+std::vector<sdbus::Struct<std::string, uint16_t, std::string>> SyslogBus::ListAuditRemoteHosts() {
+    return gate_.serve(getObject(), Request::AuditListHosts, "", [&](const Caller&) {
+        std::vector<sdbus::Struct<std::string, uint16_t, std::string>> out;
+        const auto forwarding = syslog_.auditForwarding();
+        for (const auto& h : forwarding.hosts()) out.emplace_back(h.host, h.port, h.protocol);
+        return out;
+    });
+}
+
+void SyslogBus::AddAuditRemoteHost(const std::string& host, const uint16_t& port, const std::string& protocol) {
+    gate_.serve(getObject(), Request::AuditAddHost, host + ":" + std::to_string(port) + " " + protocol,
+                [&](const Caller&) { syslog_.addAuditHost(host, port, protocol); });
+}
+
+void SyslogBus::DeleteAuditRemoteHost(const std::string& host) {
+    gate_.serve(getObject(), Request::AuditDeleteHost, host, [&](const Caller&) { syslog_.deleteAuditHost(host); });
+}
+
+void SyslogBus::ClearAuditRemoteHosts() {
+    gate_.serve(getObject(), Request::AuditClearHosts, "", [&](const Caller&) { syslog_.clearAuditHosts(); });
+}
+
 void SyslogBus::SetSeverity(const std::string& logname, const std::string& loglevel, const std::string& host) {
     gate_.serve(getObject(), Request::SyslogSetSeverity, logname + " " + loglevel + (host.empty() ? "" : " " + host),
                 [&](const Caller&) { syslog_.setLevel(logname, loglevel, host); });

@@ -24,6 +24,10 @@ private:
     void AddRemoteHost(const std::string& host, const uint16_t& port, const std::string& protocol) override;
     void DeleteRemoteHost(const std::string& host) override;
     void ClearRemoteHosts() override;
+    std::vector<sdbus::Struct<std::string, uint16_t, std::string>> ListAuditRemoteHosts() override;
+    void AddAuditRemoteHost(const std::string& host, const uint16_t& port, const std::string& protocol) override;
+    void DeleteAuditRemoteHost(const std::string& host) override;
+    void ClearAuditRemoteHosts() override;
     void SetSeverity(const std::string& logname, const std::string& loglevel, const std::string& host) override;
     std::tuple<uint32_t, std::string, std::vector<sdbus::Struct<std::string, std::string>>,
                std::vector<sdbus::Struct<std::string, std::string, std::string>>>

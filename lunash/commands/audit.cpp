@@ -246,6 +246,7 @@ void registerAuditCommands(CommandTable& t) {
            .help = "Import the audit logging secret.",
            .handler = secretImport});
     registerAuditLogCommands(t);
+    registerAuditRemoteCommands(t);
 }
 
 } // namespace lunash

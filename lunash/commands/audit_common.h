@@ -14,7 +14,8 @@
 
 namespace lunash {
 
-void registerAuditLogCommands(CommandTable& t);   // audit_log.cpp
+void registerAuditLogCommands(CommandTable& t);      // audit_log.cpp
+void registerAuditRemoteCommands(CommandTable& t);   // audit_remote.cpp
 
 inline AuditService& auditService(Context& ctx) { return ctx.hsm().audit(); }
 

@@ -250,13 +250,14 @@ LogToVerify unpackedLog(Context& ctx, const std::string& name, const std::string
     if (!path) throw ShellError("Error: Cannot find the log file '" + name + "' in " + userDir(ctx).string() + "/.");
     std::ifstream in(*path, std::ios::binary);
     LogToVerify v{path->string(), splitRecords(std::string((std::istreambuf_iterator<char>(in)), {})), "", false};
-    // The next file of the same HSM, wherever the archive put it.
+    // The next file of the same HSM, wherever the archive put it. Only cbsd's names
+    // (hsm_<SN>_<n>.log) have a next file: any other file (a SIEM's copy) stands alone.
     auto base = baseName(name);
     std::optional<fs::path> next;
     for (const auto& dir : {path->parent_path(), path->parent_path().parent_path(),
                             path->parent_path() / "ready_for_archive"}) {
         std::error_code ec;
-        if (!fs::is_directory(dir, ec)) continue;
+        if (!base.starts_with("hsm_") || base.size() <= 12 || !fs::is_directory(dir, ec)) continue;
         for (const auto& e : fs::directory_iterator(dir)) {
             auto n = e.path().filename().string();
             if (n.size() == base.size() && n.ends_with(".log") && n.substr(0, n.size() - 12) == base.substr(0, base.size() - 12) &&

@@ -48,7 +48,7 @@ while True:
 cbsd_up() {
   ${LUNA_DETACH:+setsid} setpriv --reuid="$CBS" --regid="$CBS" --clear-groups -- "$T/bin/cbsd" \
     --state-dir "$T/cbs" --log-dir "$T/logs" --roles "$T/roles" --max-file-bytes $((CAP_RECORDS * LINE)) \
-    --poll-interval 100 --batch 25 --syslog-socket "$T/syslog.sock" >>"$T/cbsd.log" 2>&1 </dev/null &
+    --poll-interval 100 --batch 25 --syslog-socket "$T/syslog.sock" ${CBSD_ARGS:-} >>"$T/cbsd.log" 2>&1 </dev/null &
   echo $! >"$T/cbsd.pid"
   luna_wait_for luna_name_owned com.safenet.Luna.Cbs || { cat "$T/cbsd.log" >&2; luna_err "cbsd did not start"; return 1; }
 }

@@ -85,6 +85,14 @@ public:
     }
     std::string readLog(const std::string& n) override { return files.at(n); }
     void clearLogs() override { calls.push_back("clear"); }
+    std::vector<AuditRelpHost> relp;
+    std::vector<AuditRelpHost> relpHosts() override { return relp; }
+    void addRelpHost(const std::string& h, std::uint16_t p) override {
+        calls.push_back("relp add " + h + " " + std::to_string(p));
+        relp.push_back({h, p, "up to date", 0, 0, ""});
+    }
+    void deleteRelpHost(const std::string& h) override { calls.push_back("relp delete " + h); }
+    void clearRelpHosts() override { calls.push_back("relp clear"); }
 };
 
 class FakeHsm final : public HsmService {
@@ -95,9 +103,6 @@ public:
     [[noreturn]] static void no() { throw luna::Error(luna::rc::FUNCTION_NOT_SUPPORTED); }
     HsmProperties properties() override { no(); }
     bool init(const std::string&, const std::string&, const std::string&) override { no(); }
-    bool initFromTemplate(const std::string&, const std::string&, const std::string&, const std::string&) override {
-        no();
-    }
     void login(const std::string&) override { no(); }
     void logout() override { no(); }
     bool loggedIn() override { no(); }

@@ -63,6 +63,15 @@ public:
     }
     void deleteRemoteHost(const std::string& h) override { act("delete " + h); }
     void clearRemoteHosts() override { act("clear"); }
+    std::vector<RemoteLogHost> auditHosts() override {
+        act("audit hosts");
+        return {};
+    }
+    void addAuditHost(const std::string& h, std::uint16_t p, const std::string& pr) override {
+        act("audit add " + h + " " + std::to_string(p) + " " + pr);
+    }
+    void deleteAuditHost(const std::string& h) override { act("audit delete " + h); }
+    void clearAuditHosts() override { act("audit clear"); }
     void setSeverity(const std::string& l, const std::string& v, const std::string& h) override {
         act("severity " + l + " " + v + " " + h);
     }
