@@ -42,7 +42,7 @@ namespace fs = std::filesystem;
 enum : int {
     kStateDir = 1000, kLogDir, kRsyslogConf, kRsyslogDropIn, kLogrotateConf, kNtpConf, kNtpDrift, kSshDir,
     kSnmpdConf, kNtlsConf, kApplianceId, kZoneinfo, kFactory, kClock, kSnmpStore, kLstaConf, kSnmpAgentAddress,
-    kAgentxSocket, kSnmpd,
+    kAgentxSocket, kSnmpd, kProvisionSyslog,
 };
 
 std::unique_ptr<sysconf::Clock> makeClock(const std::string& spec) {
@@ -79,6 +79,7 @@ std::vector<option> PlatformOptions::longOptions() {
         {"zoneinfo-dir", required_argument, nullptr, kZoneinfo},
         {"factory-dir", required_argument, nullptr, kFactory},
         {"clock", required_argument, nullptr, kClock},
+        {"provision-syslog", no_argument, nullptr, kProvisionSyslog},
         {"snmp-store", required_argument, nullptr, kSnmpStore},
         {"lsta-conf", required_argument, nullptr, kLstaConf},
         {"snmp-agent-address", required_argument, nullptr, kSnmpAgentAddress},
@@ -103,6 +104,7 @@ bool PlatformOptions::parse(int c, const char* arg) {
     case kZoneinfo: zoneinfoDir = arg; return true;
     case kFactory: factoryDir = arg; return true;
     case kClock: clock = arg; return true;
+    case kProvisionSyslog: provisionSyslog = true; return true;
     case kSnmpStore: snmpUsmStore = arg; return true;
     case kLstaConf: lstaConf = arg; return true;
     case kSnmpAgentAddress: snmpAgentAddress = arg; return true;
@@ -124,7 +126,9 @@ const char* PlatformOptions::usage() {
            "  --snmp-agent-address A --agentx-socket P  snmpd.conf's fixed lines (udp:161, /var/agentx/master)\n"
            "  --snmpd PATH       the snmpd that checks a candidate configuration (/usr/sbin/snmpd)\n"
            "  --clock system|offset:FILE  system: set through systemd-timedated; offset: an appliance\n"
-           "                     clock kept as an offset in FILE (tests: the host clock never changes)\n";
+           "                     clock kept as an offset in FILE (tests: the host clock never changes)\n"
+           "  --provision-syslog when the syslog drop-in is missing (a fresh install), write the factory\n"
+           "                     syslog configuration: the appliance's local logs and their rotation\n";
 }
 
 struct Platform::Parts {
@@ -158,7 +162,7 @@ struct Platform::Parts {
           snmpdCheck(paths.scratchDir(), snmpAgent(o), o.snmpd),
           snmp(sysconf::SnmpPaths{paths.snmpdConf, paths.snmpUsmStore, paths.lstaConf, paths.scratchDir()}, snmpAgent(o),
                services, snmpdCheck),
-          syslogBus(conn, kObjectPath, gate, syslog, [this](std::int64_t t) { return zones.format(t, "%b %e %H:%M"); }),
+          syslogBus(conn, kObjectPath, gate, syslog, [this](std::int64_t t) { return zones.format(t, "%b %-d %H:%M"); }),
           servicesBus(conn, kObjectPath, gate, services),
           configBus(conn, kObjectPath, gate, backups),
           timeBus(conn, kObjectPath, gate, *clock, zones),
@@ -219,6 +223,22 @@ struct Platform::Parts {
         // Enforcement feature is reset to disabled."
         if (done.size() == sysconf::kConfigServices.size()) sysconf::setForceSoLogin(paths.forceSoLoginFile, false);
     }
+
+    // A fresh install has Debian's rsyslog configuration only: the appliance's own logs
+    // (lunalogs, messages, secure, ...) and their rotation start from the factory values,
+    // the same files `sysconf config factoryreset -service syslog` writes (rsyslog, if it
+    // runs, is restarted to read them). Once the drop-in exists it is the admin's: never
+    // rewritten here. A failure is logged; sysconfd serves anyway.
+    void provisionSyslog() {
+        if (fs::exists(paths.rsyslogDropIn)) return;
+        try {
+            for (const auto& r : backups.factoryReset("syslog"))
+                if (!r.ok) throw std::runtime_error(r.service + ": " + r.detail);
+            ::syslog(LOG_INFO, "wrote the factory syslog configuration (%s)", paths.rsyslogDropIn.c_str());
+        } catch (const std::exception& e) {
+            ::syslog(LOG_WARNING, "could not write the factory syslog configuration: %s", e.what());
+        }
+    }
 };
 
 Platform::Platform(sdbus::IConnection& conn, Gatekeeper& gate, const PlatformOptions& o, const fs::path& etcDir,
@@ -246,6 +266,7 @@ Platform::Platform(sdbus::IConnection& conn, Gatekeeper& gate, const PlatformOpt
     fs::create_directories(p.stateDir);
     ::chmod(p.stateDir.c_str(), 0700);
     parts_ = std::make_unique<Parts>(conn, gate, std::move(p), o);
+    if (o.provisionSyslog) parts_->provisionSyslog();
 }
 
 Platform::~Platform() = default;

@@ -25,6 +25,7 @@ struct PlatformOptions {
     std::filesystem::path snmpUsmStore, lstaConf;
     std::string snmpAgentAddress = "udp:161", agentxSocket = "/var/agentx/master", snmpd = "/usr/sbin/snmpd";
     std::string clock = "system";   // "system" (systemd-timedated) or "offset:FILE"
+    bool provisionSyslog = false;   // the factory syslog configuration when none is there yet
 
     // getopt_long rows (values from 1000), and their handler: true if `c` was one of ours.
     static std::vector<option> longOptions();

@@ -143,12 +143,23 @@ std::vector<Iface> interfaces() {
     return out;
 }
 
+// route's own output starts with its heading ("Kernel IP routing table"), as the reference
+// shows it once.
 void routes(Context& ctx) {
-    for (const auto& argv : {std::vector<std::string>{"route", "-n"}, std::vector<std::string>{"route", "-A", "inet6", "-n"}}) {
-        auto r = runTool(argv);
+    struct Table {
+        std::vector<std::string> argv;
+        const char* heading;
+    };
+    for (const auto& t : {Table{{"route", "-n"}, "Kernel IP routing table"},
+                          Table{{"route", "-A", "inet6", "-n"}, "Kernel IPv6 routing table"}}) {
+        auto r = runTool(t.argv);
         ctx.out.line();
-        if (r.status == 0) ctx.out.stream() << r.text;
-        else ctx.out.line("(route is not available on this appliance)");
+        if (r.status == 0) {
+            ctx.out.stream() << r.text;
+        } else {
+            ctx.out.line(t.heading);
+            ctx.out.line("(route is not available on this appliance)");
+        }
     }
 }
 
@@ -183,8 +194,6 @@ void show(Context& ctx, const Args& args) {
         f("Activated", i.up ? "Yes" : "No");
         f("Link detected", i.link ? "Yes" : "No");
     }
-    ctx.out.line();
-    ctx.out.line("Kernel IP routing table");
     routes(ctx);
     if (!args.has("verbose")) return;
     ctx.out.line();
@@ -200,8 +209,6 @@ void show(Context& ctx, const Args& args) {
 void routeShow(Context& ctx, const Args&) {
     ctx.out.line();
     ctx.out.line("Manually configured routes");
-    ctx.out.line();
-    ctx.out.line("Kernel IP routing table");
     routes(ctx);
 }
 

@@ -50,6 +50,8 @@ out=$(lsh admin 'sysconf config backup -description "Configuration Backup 17-03-
 expect_match "backup" "Created configuration backup file: [A-Za-z0-9_.-]+_Config_[0-9]{8}_[0-9]{4}\.tar\.gz" "$out"
 name=$(printf '%s\n' "$out" | sed -n 's/.*Created configuration backup file: //p')
 expect_match "operator may not back up" "may not run" "$(lsh operator sysconf config backup -description x)"
+expect_match "backup -factoryconfig is refused in words" "-factoryconfig is not supported" \
+  "$(lsh admin sysconf config backup -description x -factoryconfig)"
 expect_match "list (monitor)" "\| $name +\| Configuration Backup 17-03-01" "$(lsh monitor sysconf config list)"
 show=$(lsh monitor sysconf config show -file "$name")
 expect_match "show: hostname" "^hostname: " "$show"
@@ -90,7 +92,16 @@ expect_match "import" "Success" "$(lsh admin sysconf config import -file "$name"
 expect_match "the imported backup is listed" "$name" "$(lsh admin sysconf config list)"
 head -c 3000 /dev/urandom | user_file admin junk.tar.gz
 count=$(lsh admin sysconf config list | grep -c _Config_ || true)
-expect_match "a corrupt file is not imported" "CKR_BACKUP_INVALID" "$(lsh admin sysconf config import -file junk.tar.gz -force)"
+out=$(lsh admin sysconf config import -file junk.tar.gz -force)
+expect_match "a corrupt file is not imported" "CKR_BACKUP_INVALID" "$out"
+expect_match "... saying so" "The configuration backup file is corrupt or not a backup" "$out"
+# One that got into the store anyway (a damaged disk): restoring it changes nothing.
+pre=$(state)
+in_sandbox sh -c "head -c 2000 /home/admin/$name >/var/lib/luna-sysconf/backups/vm_Config_20200101_0000.tar.gz"
+out=$(lsh admin sysconf config restore -file vm_Config_20200101_0000.tar.gz -service all -force)
+expect_match "a truncated backup in the store is not restored" "corrupt or not a backup" "$out"
+expect "... and nothing changed" "$pre" "$(state)"
+in_sandbox rm -f /var/lib/luna-sysconf/backups/vm_Config_20200101_0000.tar.gz
 # Tampered: one file changed after the backup, the manifest left alone.
 # (Scratch space in $T: /root and the rest outside /etc /var /usr /home are the host's.)
 mkdir "$T/t"

@@ -162,7 +162,23 @@ expect_match "... and SO login enforcement is back to disabled" "is NOT enabled"
 # ---- network (read-only)
 net=$(lsh monitor network show)
 expect_match "network show: hostname" "Hostname +: " "$net"
-expect_match "network show: routing table" "Kernel IP routing table" "$net"
+expect "network show: the routing tables, each headed once" "Kernel IP routing table,Kernel IPv6 routing table" \
+  "$(grep -E '^Kernel IP(v6)? routing table' <<<"$net" | paste -sd,)"
+expect_match "... the IPv4 table as route prints it" "^Destination +Gateway +Genmask +Flags" "$net"
 expect_match "network show -verbose: the devices' details" "Device and Connection Details" "$(lsh monitor network show -verbose)"
-expect_match "network route show" "Manually configured routes" "$(lsh monitor network route show)"
+out=$(lsh monitor network route show)
+expect_match "network route show" "Manually configured routes" "$out"
+expect "... then the routing tables, each headed once" "Kernel IP routing table,Kernel IPv6 routing table" \
+  "$(grep -E '^Kernel IP(v6)? routing table' <<<"$out" | paste -sd,)"
+
+# ---- reboot (last: the sandbox's systemd ends; a machine would come back up)
+sandbox=$(cat "$T/systemd.pid")
+out=$(lsh operator sysconf appliance reboot </dev/null)
+expect_match "reboot without -force asks, and without 'proceed' aborts" "Command aborted" "$out"
+expect_match "monitor may not reboot" "may not run" "$(lsh monitor sysconf appliance reboot -force)"
+expect "... the appliance is still up" active "$(unit_prop sysconfd.service ActiveState)"
+expect_match "operator reboots the appliance" "Reboot commencing" "$(lsh operator sysconf appliance reboot -force)"
+gone=no
+for i in $(seq 300); do kill -0 "$sandbox" 2>/dev/null || { gone=yes; break; }; sleep 0.1; done
+expect "systemd went down for the reboot" yes "$gone"
 finish

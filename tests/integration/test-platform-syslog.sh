@@ -112,7 +112,8 @@ expect_match "logrotate file: 5 rotations keep 4 old sets" "rotate 4" "$lr"
 show=$(lsh monitor syslog show -files)
 expect_match "show: rotations" "Rotations: +5" "$show"
 expect_match "show: period" "Rotation Period: +daily" "$show"
-expect_match "show -files lists lunalogs" "^lunalogs " "$show"
+expect_match "show -files lists lunalogs (size, then the date as the reference prints it)" \
+  "^lunalogs +[0-9]+ [A-Z][a-z]{2} [1-9][0-9]? [0-9]{2}:[0-9]{2}$" "$show"
 expect_match "rotate" "Success" "$(lsh operator syslog rotate)"
 expect_match "a rotated lunalogs exists" "lunalogs-[0-9]{4}-[0-9]{2}-[0-9]{2}" "$(in_sandbox ls /var/log)"
 expect_match "a second rotation the same day is refused" "more than once per day" "$(lsh operator syslog rotate)"

@@ -31,6 +31,22 @@ expect "sysconfd provisioned the appliance users" "admin operator monitor audit"
   "$(for u in admin operator monitor audit; do inside getent passwd "$u" >/dev/null && printf '%s ' "$u"; done | sed 's/ $//')"
 expect "their login shell is lunash" /usr/bin/lunash "$(inside getent passwd admin | cut -d: -f7)"
 
+# The appliance's own logs from the first start: sysconfd wrote the factory syslog drop-in;
+# rsyslog (without imklog: the kernel log is the host's) puts local5 into lunalogs, which
+# `syslog tail` reads back.
+expect_match "sysconfd wrote the factory syslog configuration" '^# luna-' \
+  "$(inside cat /etc/rsyslog.d/60-luna.conf 2>&1)"
+expect "... and its rotation" present "$(inside test -f /etc/logrotate.d/luna && echo present || echo absent)"
+inside sed -i 's/^module(load="imklog")/#&/' /etc/rsyslog.conf
+inside systemctl restart rsyslog.service
+inside logger -p local5.info -t boottest "boot-lunalogs-$$"
+lunalogs() {
+  inside setpriv --reuid=admin --regid=lunausers --init-groups env HOME=/home/admin \
+    /usr/bin/lunash -c 'syslog tail -logname lunalogs -search boot-lunalogs' 2>&1 | grep -q "boot-lunalogs-$$"
+}
+LUNA_WAIT=15 luna_wait_for lunalogs && pass "lunash 'syslog tail -logname lunalogs' shows a local5 message" \
+  || fail "no local5 message in lunalogs: $(inside ls /var/log)"
+
 # `service restart ntls` in lunash, as the built-in admin: lunash asks sysconfd, sysconfd asks
 # systemd; the unit comes back active with a new main PID.
 old=$(inside systemctl show -P MainPID ntlsd.service)

@@ -50,6 +50,8 @@ expect "luna-appliance.target enabled by the package" enabled "$(inside systemct
 expect_units_active
 expect "system user luna-hsm" luna-hsm "$(inside getent passwd luna-hsm | cut -d: -f1)"
 expect "admin provisioned with lunash as its shell" /usr/bin/lunash "$(inside getent passwd admin | cut -d: -f7)"
+expect "sysconfd wrote the factory syslog configuration" present \
+  "$(inside test -f /etc/rsyslog.d/60-luna.conf && inside test -f /etc/logrotate.d/luna && echo present || echo absent)"
 
 inside systemctl start ssh.service
 expect "the stock sshd is active" active "$(inside systemctl show -P ActiveState ssh.service)"
