@@ -21,6 +21,10 @@ struct PkeyCtxDeleter {
     void operator()(EVP_PKEY_CTX* p) const noexcept { EVP_PKEY_CTX_free(p); }
 };
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter>;
+struct MdCtxDeleter {
+    void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
+};
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 
 // Throws luna::Error(CKR_DEVICE_ERROR) naming `what` with OpenSSL's reason.
 [[noreturn]] void throwOpenSsl(std::string_view what, std::uint32_t code = 0x30);

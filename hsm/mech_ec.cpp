@@ -95,6 +95,7 @@ std::unique_ptr<SignOp> makeEcdsaSigner(const proto::Mechanism& m, ObjectPtr key
     if (!std::holds_alternative<proto::NoParams>(m.params)) throw Error(CKR_MECHANISM_PARAM_INVALID, "ECDSA takes no parameter");
     const std::size_t n = (key->keyBits() + 7) / 8;
     SignatureShape shape;
+    shape.prepared = m.type;   // no parameters: the key's contexts can be shared
     shape.fromEvp = [n](SecureBytes der) { return derToRaw(der, n); };
     shape.toEvp = [n](std::span<const std::uint8_t> raw) { return rawToDer(raw, n); };
     shape.checkInput = [](std::span<const std::uint8_t> in) {

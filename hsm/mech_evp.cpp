@@ -7,22 +7,12 @@
 namespace luna::hsm {
 
 namespace {
-struct MdCtxDeleter {
-    void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
-};
-
 class EvpSigner final : public SignOp {
 public:
     EvpSigner(ObjectPtr key, const EVP_MD* md, bool sign, SignatureShape shape)
         : key_(std::move(key)), md_(md), sign_(sign), shape_(std::move(shape)) {
-        EVP_PKEY* pkey = key_->pkey();
         if (md_) {
-            mctx_.reset(EVP_MD_CTX_new());
-            EVP_PKEY_CTX* pctx = nullptr;
-            const int ok = sign_ ? EVP_DigestSignInit(mctx_.get(), &pctx, md_, nullptr, pkey)
-                                 : EVP_DigestVerifyInit(mctx_.get(), &pctx, md_, nullptr, pkey);
-            if (ok != 1) throwOpenSsl("signature init", CKR_KEY_TYPE_INCONSISTENT);
-            if (shape_.configure) shape_.configure(pctx);
+            mctx_ = shape_.prepared ? key_->preparedMdCtx(preparedId(), [this] { return newDigestCtx(); }) : newDigestCtx();
             if (sign_ && shape_.confirm) {
                 hashCtx_.reset(EVP_MD_CTX_new());
                 if (!hashCtx_ || EVP_DigestInit_ex(hashCtx_.get(), md_, nullptr) != 1) throwOpenSsl("digest init");
@@ -51,9 +41,7 @@ public:
             if (EVP_DigestSignFinal(mctx_.get(), sig.data(), &len) != 1) throwOpenSsl("sign");
         } else {
             if (shape_.checkInput) shape_.checkInput(buffer_);
-            PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_->pkey(), nullptr));
-            if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1) throwOpenSsl("sign init", CKR_KEY_TYPE_INCONSISTENT);
-            if (shape_.configure) shape_.configure(ctx.get());
+            PkeyCtxPtr ctx = rawCtx();
             if (EVP_PKEY_sign(ctx.get(), nullptr, &len, buffer_.data(), buffer_.size()) != 1) throwOpenSsl("sign");
             sig.resize(len);
             if (EVP_PKEY_sign(ctx.get(), sig.data(), &len, buffer_.data(), buffer_.size()) != 1)
@@ -75,9 +63,7 @@ public:
             ok = EVP_DigestVerifyFinal(mctx_.get(), signature.data(), signature.size());
         } else {
             if (shape_.checkInput) shape_.checkInput(buffer_);
-            PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_->pkey(), nullptr));
-            if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) throwOpenSsl("verify init", CKR_KEY_TYPE_INCONSISTENT);
-            if (shape_.configure) shape_.configure(ctx.get());
+            PkeyCtxPtr ctx = rawCtx();
             ok = EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), buffer_.data(), buffer_.size());
         }
         ERR_clear_error();
@@ -85,6 +71,32 @@ public:
     }
 
 private:
+    // Which prepared context of the key this is: mechanism, hash-and-sign or raw, sign or verify.
+    std::uint64_t preparedId() const { return (*shape_.prepared << 2) | (md_ ? 2u : 0u) | (sign_ ? 1u : 0u); }
+
+    MdCtxPtr newDigestCtx() const {
+        MdCtxPtr c(EVP_MD_CTX_new());
+        EVP_PKEY_CTX* pctx = nullptr;
+        const int ok = !c ? 0
+                       : sign_ ? EVP_DigestSignInit(c.get(), &pctx, md_, nullptr, key_->pkey())
+                               : EVP_DigestVerifyInit(c.get(), &pctx, md_, nullptr, key_->pkey());
+        if (ok != 1) throwOpenSsl("signature init", CKR_KEY_TYPE_INCONSISTENT);
+        if (shape_.configure) shape_.configure(pctx);
+        return c;
+    }
+
+    PkeyCtxPtr newRawCtx() const {
+        PkeyCtxPtr c(EVP_PKEY_CTX_new_from_pkey(nullptr, key_->pkey(), nullptr));
+        const int ok = !c ? 0 : sign_ ? EVP_PKEY_sign_init(c.get()) : EVP_PKEY_verify_init(c.get());
+        if (ok != 1) throwOpenSsl(sign_ ? "sign init" : "verify init", CKR_KEY_TYPE_INCONSISTENT);
+        if (shape_.configure) shape_.configure(c.get());
+        return c;
+    }
+
+    PkeyCtxPtr rawCtx() const {
+        return shape_.prepared ? key_->preparedPkeyCtx(preparedId(), [this] { return newRawCtx(); }) : newRawCtx();
+    }
+
     // Verifies a fresh signature with the key's public half (the same padding and hash).
     void confirm(std::span<const std::uint8_t> sig) {
         SecureBytes tbs = buffer_;
@@ -108,8 +120,8 @@ private:
     const EVP_MD* md_;
     bool sign_;
     SignatureShape shape_;
-    std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> mctx_;
-    std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> hashCtx_;   // policy 29: the digest to confirm against
+    MdCtxPtr mctx_;
+    MdCtxPtr hashCtx_;   // policy 29: the digest to confirm against
     SecureBytes buffer_;
 };
 } // namespace

@@ -7,6 +7,7 @@
 #include "hsm/mechanisms.h"
 
 #include <functional>
+#include <optional>
 
 namespace luna::hsm {
 
@@ -16,6 +17,10 @@ struct SignatureShape {
     std::function<SecureBytes(std::span<const std::uint8_t>)> toEvp;            // PKCS#11 form -> EVP form
     std::function<void(std::span<const std::uint8_t>)> checkInput;              // single-part input limits
     bool confirm = false;   // partition policy 29 = 0: verify each signature before returning it
+    // Set when `configure` depends on nothing but the mechanism (no parameters): the key's
+    // initialized contexts are then kept on the key object and duplicated per operation
+    // (Object::preparedPkeyCtx). The mechanism type.
+    std::optional<std::uint64_t> prepared;
 };
 
 // md != nullptr: EVP_DigestSign/Verify; md == nullptr: EVP_PKEY_sign/verify over the

@@ -137,6 +137,7 @@ std::unique_ptr<SignOp> makeRsaSigner(const proto::Mechanism& m, ObjectPtr key, 
     if (m.type == CKM_RSA_X_509) {
         // Raw RSA: the block is the data, left-padded to the modulus.
         shape.configure = [](EVP_PKEY_CTX* c) { EVP_PKEY_CTX_set_rsa_padding(c, RSA_NO_PADDING); };
+        shape.prepared = m.type;
         shape.checkInput = [k](std::span<const std::uint8_t> in) {
             if (in.size() > k) throw Error(CKR_DATA_LEN_RANGE, "Raw RSA input longer than the modulus");
         };
@@ -174,6 +175,7 @@ std::unique_ptr<SignOp> makeRsaSigner(const proto::Mechanism& m, ObjectPtr key, 
         return p;
     }
     shape.configure = [](EVP_PKEY_CTX* c) { EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING); };
+    shape.prepared = m.type;   // PKCS#1 v1.5 has no parameters (PSS above is not shared)
     if (!md)
         shape.checkInput = [k](std::span<const std::uint8_t> in) {
             if (in.size() > k - 11) throw Error(CKR_DATA_LEN_RANGE, "PKCS#1 v1.5 input longer than the modulus allows");

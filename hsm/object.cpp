@@ -2,6 +2,8 @@
 
 #include "luna/errors.h"
 
+#include <algorithm>
+
 namespace luna::hsm {
 
 const SecureBytes* Object::find(std::uint32_t type) const {
@@ -20,6 +22,32 @@ EVP_PKEY* Object::pkey() const {
         throw Error(CKR_KEY_TYPE_INCONSISTENT, "The mechanism needs an RSA or EC key");
     std::call_once(parsed_, [&] { pkey_ = buildPkey(attrs_); });
     return pkey_.get();
+}
+
+PkeyCtxPtr Object::preparedPkeyCtx(std::uint64_t id, const std::function<PkeyCtxPtr()>& make) const {
+    std::lock_guard lock(preparedMu_);
+    auto it = std::find_if(preparedPkey_.begin(), preparedPkey_.end(), [id](const auto& e) { return e.first == id; });
+    if (it == preparedPkey_.end()) {
+        auto made = make();   // throws on a failed init: nothing is kept
+        preparedPkey_.emplace_back(id, std::move(made));
+        it = std::prev(preparedPkey_.end());
+    }
+    PkeyCtxPtr dup(EVP_PKEY_CTX_dup(it->second.get()));
+    if (!dup) throwOpenSsl("signature context");
+    return dup;
+}
+
+MdCtxPtr Object::preparedMdCtx(std::uint64_t id, const std::function<MdCtxPtr()>& make) const {
+    std::lock_guard lock(preparedMu_);
+    auto it = std::find_if(preparedMd_.begin(), preparedMd_.end(), [id](const auto& e) { return e.first == id; });
+    if (it == preparedMd_.end()) {
+        auto made = make();
+        preparedMd_.emplace_back(id, std::move(made));
+        it = std::prev(preparedMd_.end());
+    }
+    MdCtxPtr dup(EVP_MD_CTX_new());
+    if (!dup || EVP_MD_CTX_copy_ex(dup.get(), it->second.get()) != 1) throwOpenSsl("signature context");
+    return dup;
 }
 
 const SecureBytes& Object::secret() const {

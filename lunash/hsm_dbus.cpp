@@ -100,6 +100,10 @@ public:
     bool init(const std::string& label, const std::string& pw, const std::string& domain) override {
         return call([&] { return hsm_.Init(label, pw, domain); });
     }
+    bool initFromTemplate(const std::string& label, const std::string& pw, const std::string& domain,
+                          const std::string& policyTemplate) override {
+        return call([&] { return hsm_.InitFromTemplate(label, pw, domain, policyTemplate); });
+    }
     void login(const std::string& pw) override { call([&] { hsm_.Login(pw); }); }
     void logout() override { call([&] { hsm_.Logout(); }); }
     bool loggedIn() override { return call([&] { return hsm_.GetLoginState(); }); }

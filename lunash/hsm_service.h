@@ -53,6 +53,9 @@ public:
     virtual AuditService& audit() { throw luna::Error(luna::rc::FUNCTION_NOT_SUPPORTED, "no audit service"); }
     virtual HsmProperties properties() = 0;
     virtual bool init(const std::string& label, const std::string& soPassword, const std::string& domain) = 0;
+    // The same, applying an HSM policy template (ch.3 format) as part of the init.
+    virtual bool initFromTemplate(const std::string& label, const std::string& soPassword, const std::string& domain,
+                                  const std::string& policyTemplate) = 0;
     virtual void login(const std::string& password) = 0;
     virtual void logout() = 0;
     virtual bool loggedIn() = 0;

@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
     lunash::FdConsole console(STDIN_FILENO, std::cout);
     lunash::Shell shell(table, currentSession(), console, std::cout, lunash::connectHsm, lunash::connectSysconf);
 
+    if (auto ended = shell.enforcePasswordChange(console.isTerminal())) return *ended;
     if (command) {
         auto r = shell.run(*command);
         return r.ran && !r.ok ? 1 : 0;

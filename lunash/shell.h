@@ -71,6 +71,10 @@ public:
     Shell(const CommandTable& table, Session session, Console& console, std::ostream& out, HsmConnector connect,
           SysconfConnector connectSysconf = {});
     RunResult run(std::string_view line);
+    // Before the first command of an ssh session: when the user's password must be changed
+    // (sysconfd says so), a terminal session changes it and ends, any other is refused.
+    // Returns the exit status when the session must end, nothing to go on (first_login.cpp).
+    std::optional<int> enforcePasswordChange(bool terminal);
     const Session& session() const { return session_; }
     const CommandTable& table() const { return table_; }
 

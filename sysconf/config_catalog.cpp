@@ -2,6 +2,7 @@
 
 #include "sysconf/log_rotation.h"
 #include "sysconf/ntp_config.h"
+#include "sysconf/snmp_config.h"
 #include "sysconf/syslog_config.h"
 #include "sysconf/user_rules.h"
 
@@ -53,7 +54,10 @@ std::vector<ConfigItem> configCatalog(const PlatformPaths& p) {
     // users: who holds which role, and their SSH keys (accounts themselves stay: see docs).
     add({"users", "users/roles", p.rolesFile, ItemKind::File, Check::None, Factory::Generated, roles});
     add({"users", "users/authorized_keys", p.keysDir, ItemKind::Directory, Check::None, Factory::Absent, {}});
-    add({"snmp", "snmp/snmpd.conf", p.snmpdConf, ItemKind::File, Check::None, Factory::Shipped, {}, 0600});
+    // snmp: the agent with no user and no notification target (SNMPv3 users' keys stay in
+    // snmpd's own store, but without a line here they have no access; docs/snmp.md).
+    add({"snmp", "snmp/snmpd.conf", p.snmpdConf, ItemKind::File, Check::None, Factory::Generated,
+         SnmpSettings().render(SnmpAgentSettings{}), 0600});
     add({"ntp", "ntp/ntp.conf", p.ntpConf, ItemKind::File, Check::None, Factory::Generated,
          NtpSettings().render(p.ntpDriftFile)});
     add({"ntls", "ntls/ntls.conf", p.ntlsConf, ItemKind::File, Check::None, Factory::Absent, {}, 0600});

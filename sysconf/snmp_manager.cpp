@@ -76,15 +76,31 @@ void SnmpManager::change(const SnmpSettings& next, const std::function<std::stri
     const FileState storeBefore = captureFile(paths_.usmStore);
     const std::string current = storeBefore.kind == FileState::Kind::File ? storeBefore.content : std::string();
     const std::string newStore = store ? store(current) : current;
+    // Each file is replaced atomically; the pair is put back as it was if the second fails.
+    auto restore = [&] {
+        applyFile(confBefore);
+        if (!store) return;
+        if (storeBefore.kind == FileState::Kind::File)
+            writeFileAtomic(paths_.usmStore, storeBefore.content, ownerBeside(paths_.usmStore, 0600));
+        else
+            removeFileDurably(paths_.usmStore);
+    };
+    bool written = false;
     try {
         check_.check(next, newStore);
         fs::create_directories(paths_.snmpdConf.parent_path());
+        written = true;
         writeFileAtomic(paths_.snmpdConf, next.render(agent_), FileOwner{0, 0, 0600});
         if (store) {
             fs::create_directories(paths_.usmStore.parent_path());
             writeFileAtomic(paths_.usmStore, newStore, ownerBeside(paths_.usmStore, 0600));
         }
     } catch (...) {
+        try {
+            if (written) restore();
+        } catch (const std::exception& e) {
+            syslog(LOG_ERR, "restoring the previous SNMP configuration failed: %s", e.what());
+        }
         if (stopped) services_.start(unit);
         throw;
     }
@@ -95,8 +111,7 @@ void SnmpManager::change(const SnmpSettings& next, const std::function<std::stri
     } catch (const std::exception& e) {
         syslog(LOG_ERR, "snmpd did not start on the new configuration (%s); putting the previous one back", e.what());
         try {
-            applyFile(confBefore);
-            if (store) writeFileAtomic(paths_.usmStore, storeBefore.content, ownerBeside(paths_.usmStore, 0600));
+            restore();
             if (running) services_.restart(unit);
             else services_.stop(unit);
         } catch (const std::exception& again) {

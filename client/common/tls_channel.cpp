@@ -145,6 +145,15 @@ public:
     }
 
     std::size_t read(std::span<std::uint8_t> buffer, Clock::time_point deadline) override {
+        // An answer is rarely there the moment the reader comes (it is a round trip away):
+        // wait for the socket first unless OpenSSL holds bytes already, rather than a recv
+        // that says EAGAIN, a poll, and the recv again.
+        bool buffered = false;
+        {
+            std::lock_guard lock(sslMu_);
+            buffered = SSL_has_pending(ssl_) == 1;
+        }
+        if (!buffered && !waitFor(fd_, POLLIN, deadline)) return 0;
         for (;;) {
             std::size_t n = 0;
             int rc, err;

@@ -184,15 +184,35 @@ void DataSocket::onDatagram(const std::shared_ptr<Conn>& conn, std::span<const s
     const auto session = sessionOf(request);
     const StrandKey strand{conn->id, env.link, session.value_or(0)};
     hsm::Caller caller{env.client, unique};
+    const std::size_t kind = CostEstimate::kindOf(request);
+    if (costs_.isShort(kind)) {
+        // Short: run it here, in order with the session's queued requests (only when none are
+        // queued; otherwise it joins them on the workers).
+        auto job = [&] { execute(conn, caller, env.link, env.client, header.requestId, std::move(request), kind); };
+        if (!session) {
+            job();
+            return;
+        }
+        bool idle = false;
+        {
+            std::lock_guard lock(strandMu_);
+            idle = strands_.try_emplace(strand).second;
+        }
+        if (idle) {
+            job();
+            finishStrand(strand);
+            return;
+        }
+    }
     post(session ? &strand : nullptr,
-         [this, conn, caller, link = env.link, client = env.client, id = header.requestId,
+         [this, conn, caller, link = env.link, client = env.client, id = header.requestId, kind,
           req = std::make_shared<proto::Request>(std::move(request))]() mutable {
-             execute(conn, caller, link, client, id, std::move(*req));
+             execute(conn, caller, link, client, id, std::move(*req), kind);
          });
 }
 
 void DataSocket::execute(const std::shared_ptr<Conn>& conn, hsm::Caller caller, std::uint64_t wireLink, std::string client,
-                         std::uint32_t requestId, proto::Request request) {
+                         std::uint32_t requestId, proto::Request request, std::size_t kind) {
     const auto op = std::visit([](const auto& r) { return r.op; }, request);
     std::uint32_t rv = CKR_OK;
     std::string detail;
@@ -208,8 +228,9 @@ void DataSocket::execute(const std::shared_ptr<Conn>& conn, hsm::Caller caller, 
         detail = e.what();
         syslog(LOG_ERR, "data plane: %s failed: %s", std::string(proto::opName(op)).c_str(), e.what());
     }
-    counters_.busyMicros += static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    counters_.busyMicros += static_cast<std::uint64_t>(took.count());
+    costs_.record(kind, took);
     if (rv != CKR_OK) ++counters_.errors;
     proto::Bytes frame;
     try {
@@ -253,6 +274,10 @@ void DataSocket::post(const StrandKey* key, std::function<void()> job) {
 
 void DataSocket::runStrand(StrandKey key, std::function<void()> job) {
     job();
+    finishStrand(key);
+}
+
+void DataSocket::finishStrand(const StrandKey& key) {
     std::function<void()> next;
     {
         std::lock_guard lock(strandMu_);

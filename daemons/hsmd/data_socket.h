@@ -3,14 +3,17 @@
 // anyone else is logged, counted and disconnected.
 //
 // Each connection has a reader thread that decodes envelopes and frames; requests run on
-// the worker pool (threads = cores). Requests of one session run in arrival order (a strand
-// per session), requests of different sessions in parallel. Malformed datagrams are
+// the worker pool (threads = cores), except those of a kind measured short (cost_estimate.h),
+// which the reader runs itself: one thread hand-over less per request. Requests of one
+// session run in arrival order (a strand per session), requests of different sessions in
+// parallel. Malformed datagrams are
 // counted and logged; when the frame header is readable the sender gets a refusal with
 // its request id (CKR_ARGUMENTS_BAD, or CKR_FUNCTION_NOT_SUPPORTED for an unknown
 // operation), and the daemon keeps serving everyone else. A connection's end closes every
 // link it carried (sessions, session objects, logins).
 #pragma once
 
+#include "cost_estimate.h"
 #include "work_queue.h"
 
 #include "hsm/data_plane.h"
@@ -56,12 +59,13 @@ private:
     void serve(std::shared_ptr<Conn> conn);
     void onDatagram(const std::shared_ptr<Conn>& conn, std::span<const std::uint8_t> dgram);
     void execute(const std::shared_ptr<Conn>& conn, hsm::Caller caller, std::uint64_t wireLink, std::string client,
-                 std::uint32_t requestId, proto::Request request);
+                 std::uint32_t requestId, proto::Request request, std::size_t kind);
     void refuse(Conn& conn, std::uint64_t link, const std::string& client, std::uint32_t requestId, std::uint16_t op,
                 std::uint32_t rv, const std::string& detail);
     void send(Conn& conn, std::uint64_t link, const std::string& client, const proto::Bytes& frame);
     void post(const StrandKey* key, std::function<void()> job);
     void runStrand(StrandKey key, std::function<void()> job);
+    void finishStrand(const StrandKey& key);   // after a strand's job: the next one to a worker, or the strand ends
 
     hsm::DataPlane& dp_;
     DataSocketConfig config_;
@@ -75,6 +79,7 @@ private:
     std::vector<std::thread> readers_;
     std::uint64_t nextConn_ = 1;
     std::atomic<std::uint64_t> nextLink_{1};
+    CostEstimate costs_;
 
     std::mutex strandMu_;
     std::map<StrandKey, std::deque<std::function<void()>>> strands_;

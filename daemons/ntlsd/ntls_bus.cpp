@@ -139,6 +139,7 @@ void NtlsBus::publishLoop() {
         if (now.links != lastStats_.links) names.push_back("Links");
         if (now.successful != lastStats_.successful) names.push_back("SuccessfulConnections");
         if (now.failed != lastStats_.failed) names.push_back("FailedConnections");
+        if (now.malformed != lastStats_.malformed) names.push_back("MalformedFrames");
         if (now.boundAddress != lastStats_.boundAddress) names.insert(names.end(), {"BoundAddress", "BoundDevice"});
         lastStats_ = now;
         if (!names.empty()) emitNtls(std::move(names));
@@ -320,6 +321,7 @@ uint32_t NtlsBus::ConnectedClients() { return d_.server.stats().clients; }
 uint32_t NtlsBus::Links() { return d_.server.stats().links; }
 uint64_t NtlsBus::SuccessfulConnections() { return d_.server.stats().successful; }
 uint64_t NtlsBus::FailedConnections() { return d_.server.stats().failed; }
+uint64_t NtlsBus::MalformedFrames() { return d_.server.stats().malformed; }
 std::string NtlsBus::BoundAddress() { return d_.server.stats().boundAddress; }
 std::string NtlsBus::BoundDevice() { return d_.server.stats().boundDevice; }
 uint16_t NtlsBus::Port() { return d_.port; }

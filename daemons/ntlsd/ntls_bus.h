@@ -73,6 +73,7 @@ private:
     uint32_t Links() override;
     uint64_t SuccessfulConnections() override;
     uint64_t FailedConnections() override;
+    uint64_t MalformedFrames() override;
     uint64_t CertificateNotAfter() override;
     std::string CertificateFingerprint() override;
     std::string CertificatePem() override;

@@ -74,6 +74,9 @@ SslCtxPtr makeServerContext(const ServerIdentity& id) {
     SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(c, 0);
     SSL_CTX_set_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    // Read what the socket has, not a record header then its body: one read per request
+    // (the loop stops reading when OpenSSL holds nothing more; epoll says when there is).
+    SSL_CTX_set_read_ahead(c, 1);
     if (SSL_CTX_use_certificate(c, id.cert.get()) != 1) fail("server certificate");
     if (SSL_CTX_use_PrivateKey(c, id.key.get()) != 1) fail("server key");
     if (SSL_CTX_check_private_key(c) != 1) fail("server key does not match its certificate");

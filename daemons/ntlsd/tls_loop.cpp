@@ -124,7 +124,10 @@ void TlsServer::Loop::reap() {
     for (auto it = conns_.begin(); it != conns_.end();) {
         if (it->second->dead) {
             handshaking_.erase(it->second.get());
-            it = conns_.erase(it);   // the destructor closes the socket, which leaves the epoll set
+            // An answer being written may hold the connection a moment longer: leave the
+            // epoll set now; the last owner's destructor closes the socket.
+            ::epoll_ctl(ep_, EPOLL_CTL_DEL, it->first, nullptr);
+            it = conns_.erase(it);
         } else {
             ++it;
         }
@@ -137,7 +140,7 @@ void TlsServer::Loop::adopt(int fd, std::string peerIp) {
         std::lock_guard lock(server_.ctxMu_);
         ctx = server_.ctx_;
     }
-    auto c = std::make_unique<Conn>();
+    auto c = std::make_shared<Conn>();
     c->server = &server_;
     c->loop = this;
     c->fd = fd;
@@ -175,8 +178,13 @@ void TlsServer::Loop::handle(Conn& c, std::uint32_t events) {
 }
 
 void TlsServer::Loop::handshake(Conn& c) {
-    ERR_clear_error();
-    const int r = SSL_do_handshake(c.ssl);
+    int r = 0, err = 0;
+    {
+        std::lock_guard lock(c.io);   // nobody else knows the connection yet; kept for the rule
+        ERR_clear_error();
+        r = SSL_do_handshake(c.ssl);
+        if (r != 1) err = SSL_get_error(c.ssl, r);
+    }
     if (r == 1) {
         handshaking_.erase(&c);
         if (c.client.empty()) {   // cannot happen: verify admits only registered clients
@@ -189,7 +197,7 @@ void TlsServer::Loop::handshake(Conn& c) {
         server_.opened(c);
         return;
     }
-    switch (SSL_get_error(c.ssl, r)) {
+    switch (err) {
     case SSL_ERROR_WANT_READ: wantOut(c, false); return;
     case SSL_ERROR_WANT_WRITE: wantOut(c, true); return;
     case SSL_ERROR_ZERO_RETURN: refuse(c, "the client closed the connection during the TLS handshake"); return;
@@ -225,11 +233,14 @@ void TlsServer::Loop::finish(Conn& c, const std::string& why) {
         c.dead = true;
         return;
     }
-    ERR_clear_error();
-    SSL_shutdown(c.ssl);   // best effort close_notify; the socket closes either way
-    ERR_clear_error();
+    {
+        std::lock_guard lock(c.io);
+        ERR_clear_error();
+        SSL_shutdown(c.ssl);   // best effort close_notify; the socket closes either way
+        ERR_clear_error();
+        c.dead = true;
+    }
     links_.erase(c.link);
-    c.dead = true;
     syslog(LOG_INFO, "NTLS: client '%s' link %llu from %s closed (%s)", c.client.c_str(),
            static_cast<unsigned long long>(c.link), c.peerIp.c_str(), why.c_str());
     server_.closing(c);
@@ -244,12 +255,20 @@ void TlsServer::Loop::fault(Conn& c, const std::string& what) {
 void TlsServer::Loop::readAll(Conn& c) {
     std::uint8_t buf[16384];
     for (;;) {
-        ERR_clear_error();
-        const int n = SSL_read(c.ssl, buf, sizeof buf);
+        int n = 0, err = 0;
+        {
+            std::lock_guard lock(c.io);
+            ERR_clear_error();
+            n = SSL_read(c.ssl, buf, sizeof buf);
+            if (n <= 0) {
+                err = SSL_get_error(c.ssl, n);
+                if (err == SSL_ERROR_WANT_WRITE) wantOut(c, true);
+            }
+        }
         if (n <= 0) {
-            switch (SSL_get_error(c.ssl, n)) {
+            switch (err) {
             case SSL_ERROR_WANT_READ: return;
-            case SSL_ERROR_WANT_WRITE: wantOut(c, true); return;
+            case SSL_ERROR_WANT_WRITE: return;
             case SSL_ERROR_ZERO_RETURN: finish(c, "closed by the client"); return;
             default: {
                 const auto why = sslReason();
@@ -266,6 +285,7 @@ void TlsServer::Loop::readAll(Conn& c) {
                 h = proto::decodeHeader(std::span(c.in).subspan(off, proto::kHeaderBytes));
             } catch (const proto::DecodeError& e) {
                 // The stream cannot be cut into frames any more: this link ends, no other.
+                badFrame();
                 fault(c, std::string("unreadable frame header (") + std::string(proto::faultName(e.fault())) + ": " +
                              e.what() + "); closing the link");
                 finish(c, "unreadable frame header");
@@ -278,6 +298,15 @@ void TlsServer::Loop::readAll(Conn& c) {
             off += total;
         }
         c.in.erase(c.in.begin(), c.in.begin() + static_cast<std::ptrdiff_t>(off));
+        // Nothing buffered in OpenSSL: the socket is drained as far as this event goes, and
+        // (level-triggered) epoll reports it again when more comes; no read that would only
+        // say EAGAIN.
+        bool more = false;
+        {
+            std::lock_guard lock(c.io);
+            more = SSL_has_pending(c.ssl) == 1;
+        }
+        if (!more) return;
     }
 }
 
@@ -287,6 +316,7 @@ void TlsServer::Loop::answer(Conn& c, const proto::FrameHeader& h, std::uint32_t
 
 void TlsServer::Loop::onFrame(Conn& c, std::span<const std::uint8_t> frame, const proto::FrameHeader& h) {
     if (h.response) {
+        badFrame();
         fault(c, "sent a response frame (request " + std::to_string(h.requestId) + ")");
         answer(c, h, CKR_ARGUMENTS_BAD, "A client sends requests, not responses");
         return;
@@ -295,6 +325,7 @@ void TlsServer::Loop::onFrame(Conn& c, std::span<const std::uint8_t> frame, cons
     try {
         request = proto::decodeRequestPayload(h, frame.subspan(proto::kHeaderBytes));
     } catch (const proto::DecodeError& e) {
+        badFrame();
         fault(c, "malformed request " + std::to_string(h.requestId) + " (" + std::string(proto::faultName(e.fault())) +
                      ": " + e.what() + ")");
         answer(c, h, e.fault() == proto::Fault::UnknownOp ? CKR_FUNCTION_NOT_SUPPORTED : CKR_ARGUMENTS_BAD,
@@ -309,18 +340,35 @@ void TlsServer::Loop::onFrame(Conn& c, std::span<const std::uint8_t> frame, cons
 }
 
 void TlsServer::Loop::send(Conn& c, proto::Bytes frame) {
-    if (c.dead || c.state != Conn::State::Open) return;
-    if (c.out.size() - c.outOff + frame.size() > kMaxPendingOut) {
-        fault(c, "does not read its answers; closing the link");
-        finish(c, "too many unread answers");
-        return;
+    std::string failure;
+    {
+        std::lock_guard lock(c.io);
+        if (c.dead || c.closing || c.state != Conn::State::Open) return;
+        if (c.out.size() - c.outOff + frame.size() > kMaxPendingOut) {
+            fault(c, "does not read its answers; closing the link");
+            failure = "too many unread answers";
+        } else {
+            if (c.out.empty()) c.out = std::move(frame);
+            else c.out.insert(c.out.end(), frame.begin(), frame.end());
+            failure = flushLocked(c);
+        }
+        if (!failure.empty()) c.closing = true;
     }
-    if (c.out.empty()) c.out = std::move(frame);
-    else c.out.insert(c.out.end(), frame.begin(), frame.end());
-    flush(c);
+    if (!failure.empty()) finishSoon(c, failure);
 }
 
 void TlsServer::Loop::flush(Conn& c) {
+    std::string failure;
+    {
+        std::lock_guard lock(c.io);
+        if (c.dead || c.closing) return;
+        failure = flushLocked(c);
+        if (!failure.empty()) c.closing = true;
+    }
+    if (!failure.empty()) finish(c, failure);
+}
+
+std::string TlsServer::Loop::flushLocked(Conn& c) {
     while (c.outOff < c.out.size()) {
         ERR_clear_error();
         const int n = SSL_write(c.ssl, c.out.data() + c.outOff,
@@ -330,14 +378,25 @@ void TlsServer::Loop::flush(Conn& c) {
             continue;
         }
         switch (SSL_get_error(c.ssl, n)) {
-        case SSL_ERROR_WANT_WRITE: wantOut(c, true); return;
-        case SSL_ERROR_WANT_READ: return;   // readable later; flush runs after every event
-        default: finish(c, "write failed: " + sslReason()); return;
+        case SSL_ERROR_WANT_WRITE: wantOut(c, true); return {};
+        case SSL_ERROR_WANT_READ: return {};   // readable later; flush runs after every event
+        default: return "write failed: " + sslReason();
         }
     }
     c.out.clear();
     c.outOff = 0;
     wantOut(c, false);
+    return {};
+}
+
+void TlsServer::Loop::finishSoon(Conn& c, const std::string& why) {
+    if (std::this_thread::get_id() == thread_.get_id()) {
+        finish(c, why);
+        return;
+    }
+    post([link = c.link, why](Loop& l) {
+        if (Conn* x = l.byLink(link)) l.finish(*x, why);
+    });
 }
 
 void TlsServer::Loop::wantOut(Conn& c, bool on) {

@@ -11,7 +11,10 @@
 
 namespace luna::ntls {
 
-struct TlsServer::Conn final : PeerCheck {
+// A connection belongs to its loop; once open, hsmd's reader threads may also write answers to
+// it (TlsServer::deliver). `io` guards the SSL object and the fields marked so; the loop is the
+// only writer of the rest, and the only one that closes.
+struct TlsServer::Conn final : PeerCheck, std::enable_shared_from_this<TlsServer::Conn> {
     enum class State { Handshake, Open };
 
     TlsServer* server = nullptr;
@@ -24,12 +27,14 @@ struct TlsServer::Conn final : PeerCheck {
     std::uint64_t link = 0;
     std::string client;       // the registered client, once admitted
     std::string refusal;      // why admit() refused, for the log
+    std::mutex io;            // the SSL object, dead (written), closing, wantOut, out, outOff
     bool dead = false;        // reaped by the loop after the current event
+    bool closing = false;     // a write failed; the loop is told to finish the link
     bool wantOut = false;     // EPOLLOUT registered
-    proto::Bytes in;
+    proto::Bytes in;          // the loop's alone
     proto::Bytes out;   // PINs pass through both: wiped when released
     std::size_t outOff = 0;
-    int faultsLogged = 0;
+    std::atomic<int> faultsLogged{0};
 
     std::string admit(X509* leaf, int verifyError) override { return server->admit(*this, leaf, verifyError); }
     ~Conn() override;
@@ -45,7 +50,7 @@ public:
     // Runs `job` on the loop's thread.
     void post(std::function<void(Loop&)> job);
     void adopt(int fd, std::string peerIp);
-    void send(Conn& c, proto::Bytes frame);
+    void send(Conn& c, proto::Bytes frame);   // any thread
     void finish(Conn& c, const std::string& why);   // close an open link or a handshake
     template <class Pred>
     void finishIf(Pred pred, const std::string& why) {
@@ -65,19 +70,25 @@ private:
     void onFrame(Conn& c, std::span<const std::uint8_t> frame, const proto::FrameHeader& h);
     void answer(Conn& c, const proto::FrameHeader& h, std::uint32_t rv, const std::string& detail);
     void flush(Conn& c);
-    void wantOut(Conn& c, bool on);
+    std::string flushLocked(Conn& c);            // with c.io; a failure to finish the link with
+    void finishSoon(Conn& c, const std::string& why);   // finish, from the loop's thread or any other
+    void wantOut(Conn& c, bool on);              // with c.io (or before the link is open)
     void refuse(Conn& c, const std::string& why);
     void expireHandshakes();
     int nextTimeout() const;
     void reap();
     void fault(Conn& c, const std::string& what);
+    void badFrame() {   // counted for MalformedFrames
+        ++server_.malformed_;
+        server_.notify();
+    }
 
     TlsServer& server_;
     int ep_ = -1, ev_ = -1;
     std::mutex mu_;
     std::vector<std::function<void(Loop&)>> inbox_;
     bool stopping_ = false;
-    std::map<int, std::unique_ptr<Conn>> conns_;
+    std::map<int, std::shared_ptr<Conn>> conns_;
     std::unordered_map<std::uint64_t, Conn*> links_;
     std::set<Conn*> handshaking_;
     std::thread thread_;

@@ -197,7 +197,7 @@ void TlsServer::opened(Conn& c) {
     ++successful_;
     {
         std::lock_guard lock(statsMu_);
-        linkLoop_[c.link] = c.loop;
+        linkConns_[c.link] = c.shared_from_this();
         ++clientLinks_[c.client];
     }
     syslog(LOG_INFO, "NTLS: client '%s' connected from %s (link %llu, %s, %s)", c.client.c_str(), c.peerIp.c_str(),
@@ -208,23 +208,23 @@ void TlsServer::opened(Conn& c) {
 void TlsServer::closing(Conn& c) {
     {
         std::lock_guard lock(statsMu_);
-        linkLoop_.erase(c.link);
+        linkConns_.erase(c.link);
         if (auto it = clientLinks_.find(c.client); it != clientLinks_.end() && --it->second == 0) clientLinks_.erase(it);
     }
     upstream_.closed(c.link, c.client);
     notify();
 }
 
+// On the hsmd reader's thread: the answer goes out on the link here and now (Loop::send
+// takes the connection's lock); only a failure is handed to the loop.
 void TlsServer::deliver(std::uint64_t link, proto::Bytes frame) {
-    Loop* loop = nullptr;
+    std::shared_ptr<Conn> c;
     {
         std::lock_guard lock(statsMu_);
-        if (auto it = linkLoop_.find(link); it != linkLoop_.end()) loop = it->second;
+        if (auto it = linkConns_.find(link); it != linkConns_.end()) c = it->second;
     }
-    if (!loop) return;   // the link closed while hsmd answered
-    loop->post([link, f = std::move(frame)](Loop& l) mutable {
-        if (Conn* c = l.byLink(link)) l.send(*c, std::move(f));
-    });
+    if (!c) return;   // the link closed while hsmd answered
+    c->loop->send(*c, std::move(frame));
 }
 
 void TlsServer::upstreamLost(unsigned index) {
@@ -245,11 +245,12 @@ ServerStats TlsServer::stats() const {
     ServerStats s;
     {
         std::lock_guard lock(statsMu_);
-        s.links = static_cast<std::uint32_t>(linkLoop_.size());
+        s.links = static_cast<std::uint32_t>(linkConns_.size());
         s.clients = static_cast<std::uint32_t>(clientLinks_.size());
     }
     s.successful = successful_;
     s.failed = failed_;
+    s.malformed = malformed_;
     std::lock_guard lock(listenMu_);
     s.listening = listenFd_ >= 0;
     s.boundAddress = bound_;
@@ -260,6 +261,7 @@ ServerStats TlsServer::stats() const {
 void TlsServer::resetCounters() {
     successful_ = 0;
     failed_ = 0;
+    malformed_ = 0;
     notify();
 }
 

@@ -3,7 +3,10 @@
 // runs the non-blocking TLS handshake under the `ntls timer` deadline, admits a client by its
 // pinned certificate (and source address with ipcheck), then cuts the TLS byte stream into
 // frames, checks them, and forwards them upstream to hsmd with the link's number. Answers
-// from hsmd are posted back to the loop that owns the link.
+// from hsmd are written by the thread that received them from hsmd (no hop through the
+// loop: one wake-up less per request); a connection's SSL object is used under its own
+// lock, so the loop and that thread never touch it at once. Everything else about a
+// connection (its state, closing it) stays with its loop.
 //
 // One link's garbage never touches another: a header that cannot be read closes that link, a
 // payload that does not decode is answered by request id (docs/ntls.md, "Bad input").
@@ -40,6 +43,7 @@ struct ServerStats {
     std::string boundAddress, boundDevice;
     std::uint32_t links = 0, clients = 0;
     std::uint64_t successful = 0, failed = 0;
+    std::uint64_t malformed = 0;   // frames refused as bad input on open links
 };
 
 class TlsServer {
@@ -105,9 +109,9 @@ private:
 
     std::vector<std::unique_ptr<Loop>> loops_;
     std::atomic<std::uint64_t> nextLink_{1};
-    std::atomic<std::uint64_t> successful_{0}, failed_{0};
+    std::atomic<std::uint64_t> successful_{0}, failed_{0}, malformed_{0};
     mutable std::mutex statsMu_;
-    std::unordered_map<std::uint64_t, Loop*> linkLoop_;   // every open link's loop
+    std::unordered_map<std::uint64_t, std::shared_ptr<Conn>> linkConns_;   // every open link
     std::map<std::string, unsigned> clientLinks_;         // open links per client
 };
 

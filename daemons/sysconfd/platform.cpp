@@ -218,6 +218,11 @@ struct Platform::Parts {
         for (const auto& s : done) {
             if (s == "syslog") restart("rsyslog.service");
             if (s == "ntp") restart("ntpsec.service");
+            if (s == "snmp") restart("snmpd.service");
+            // sshd reads sshd_config only when it starts; with KillMode=process (Debian's
+            // ssh.service) the open sessions, this one included, survive the restart. Users,
+            // passwords and keys need nothing: sshd reads them at each login.
+            if (s == "ssh") restart("ssh.service");
         }
         // "On successful ... sysconf config factoryreset (option "all") the ... SO Login
         // Enforcement feature is reset to disabled."

@@ -222,7 +222,9 @@ void registerNetworkCommands(CommandTable& t) {
     t.add({.path = {"network", "show"}, .shortForm = "s",
            .args = {{.name = "verbose", .shortForm = "v", .kind = ArgKind::Flag,
                      .help = "Display additional capability and configuration information for each network device."}},
-           .roles = kAdminOperatorMonitor, .help = "Display the current network configuration.", .handler = show});
+           // The audit group's section grants the audit user network show (and ping).
+           .roles = kAdminOperatorMonitor | Role::Audit, .help = "Display the current network configuration.",
+           .handler = show});
 }
 
 } // namespace lunash

@@ -16,6 +16,10 @@
 #include <sstream>
 
 namespace lunash {
+
+void statusMemmap(Context& ctx, const Args& args);    // status_memmap.cpp
+void statusSensors(Context& ctx, const Args& args);   // status_memmap.cpp
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -248,8 +252,15 @@ void registerStatusCommands(CommandTable& t) {
     t.add({.path = {"status", "interface"}, .shortForm = "i", .roles = all, .help = "Display the current network interface information.", .handler = interfaces});
     t.add({.path = {"status", "mac"}, .shortForm = "ma", .roles = all, .help = "Display the current MAC address configuration.", .handler = mac});
     t.add({.path = {"status", "mem"}, .shortForm = "me", .roles = all, .help = "Display the current memory usage.", .handler = mem});
+    t.add({.path = {"status", "memmap"}, .shortForm = "memm", .roles = all, .help = "Display the Process Memory Map.", .handler = statusMemmap});
     t.add({.path = {"status", "netstat"}, .shortForm = "n", .roles = all, .help = "Display the current network connections.", .handler = netstat});
     t.add({.path = {"status", "ps"}, .shortForm = "ps", .roles = all, .help = "Display the current status of processes.", .handler = ps});
+    t.add({.path = {"status", "sensors"},
+           .shortForm = "se",
+           .args = {{.name = "log", .shortForm = "l", .kind = ArgKind::Flag, .help = "Show sensors event logs."}},
+           .roles = all,
+           .help = "Display the sensors output.",
+           .handler = statusSensors});
     t.add({.path = {"status", "sysstat", "code"},
            .shortForm = "c",
            .args = {{.name = "code", .kind = ArgKind::String, .valueName = "{all|<status_code>}",

@@ -15,6 +15,7 @@ done
 
 lunash_cleanup() {
   local rc=$?
+  set +e   # errexit would end the trap at the first failing step and leak sshd, hsmd and the bus
   luna_sshd_down "$T" >/dev/null 2>&1 || true
   if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -f "$T/ssh/sshd.log" ]; then
     echo "--- sshd log"; tail -30 "$T/ssh/sshd.log"; fi

@@ -10,7 +10,10 @@
 //     unknown-op          opcode 0x7777: "unknown-op: rv=0x.."
 //     response-flag       a request flagged as a response: "response-flag: rv=0x.."
 //     fuzz N              N frames with random payloads: "fuzz: <answered>/N answered"
+//     bad-handles SERIAL  a session on SERIAL, then a wrong session and a wrong object handle:
+//                         "bad-handles: session rv=0x.. object rv=0x.."
 //     garbage-header      16 bytes that are no header: "garbage-header: closed" when ntlsd closes the link
+//     oversized           a header announcing a payload over the limit: "oversized: closed" likewise
 //     hold SECONDS        keep the link open
 //     wait-file PATH      keep the link open until PATH exists (30 s at most)
 //     wait-closed SECONDS "wait-closed: closed" once ntlsd closes the link, "wait-closed: open" if it did not
@@ -201,6 +204,22 @@ int main(int argc, char** argv) {
                 if (rawCall(rawFrame(op, 0, payload)).starts_with("rv=")) ++answered;
             }
             line = "fuzz: " + std::to_string(answered) + "/" + std::to_string(n) + " answered";
+        } else if (cmd == "bad-handles") {
+            auto open = call(proto::OpenSessionReq{.slot = std::stoull(arg()), .flags = CKF_SERIAL_SESSION});
+            if (!open || open->rv != CKR_OK) {
+                line = "bad-handles: opensession " + rvOf(open);
+            } else {
+                const auto s = std::get<proto::HandleResp>(open->body).handle;
+                line = "bad-handles: session " + rvOf(call(proto::GetSessionInfoReq{.session = s + 100000})) + " object " +
+                       rvOf(call(proto::GetAttributeValueReq{.session = s, .object = 987654321, .types = {CKA_LABEL}}));
+            }
+        } else if (cmd == "oversized") {
+            // Only the header: ntlsd must refuse it from the length alone, without waiting for
+            // (or buffering) 4 GiB.
+            auto f = rawFrame(static_cast<std::uint16_t>(proto::Op::GetSlotList), 0, {});
+            f[12] = f[13] = f[14] = f[15] = 0xFF;
+            writeAll(f.data(), f.size());
+            line = std::string("oversized: ") + (closedWithin(10) ? "closed" : "open");
         } else if (cmd == "garbage-header") {
             const std::uint8_t junk[16] = {'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T', 'P', '/', '1', '.', '1', '\r', '\n'};
             writeAll(junk, sizeof junk);

@@ -1,12 +1,15 @@
 #!/usr/bin/python3
-# ssh-first-login PORT KNOWN_HOSTS USER OLD NEW: a password login on a terminal whose password
-# must be changed first (chage -d 0): sshd runs passwd before anything else, then closes the
-# session. Prints the transcript; exits 0 if passwd reported success.
+# ssh-first-login PORT KNOWN_HOSTS USER OLD NEW [WEAK]: a password login on a terminal whose
+# password must be changed first (chage -d 0): sshd runs passwd before anything else, then
+# closes the session. With WEAK, that is offered first and must be refused by the appliance's
+# rule (pam_pwquality: fewer than 3 character classes). Prints the transcript; exits 0 if
+# passwd reported success.
 import sys
 
 import pexpect
 
 port, known, user, old, new = sys.argv[1:6]
+weak = sys.argv[6] if len(sys.argv) > 6 else None
 child = pexpect.spawn(
     "ssh",
     ["-F", "/dev/null", "-p", port, "-o", "UserKnownHostsFile=" + known, "-o", "StrictHostKeyChecking=yes",
@@ -20,6 +23,10 @@ try:
     child.expect("(?i)current password:")
     child.sendline(old)
     child.expect("(?i)new password:")
+    if weak:
+        child.sendline(weak)
+        child.expect("BAD PASSWORD: The password contains less than 3 character classes")
+        child.expect("(?i)new password:")
     child.sendline(new)
     child.expect("(?i)retype new password:")
     child.sendline(new)

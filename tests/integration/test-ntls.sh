@@ -78,6 +78,8 @@ expect_match "alpha may use p1" "^tokeninfo: rv=0x0\$" "$(tail -1 <<<"$out")"
 expect_match "bravo sees p2 only" "^slots: $P2\$" "$(nc_client bravo slots)"
 failed_before=$(ntls_num FailedConnections)
 expect_match "an unregistered certificate is refused" "^handshake: (failed|refused)" "$(nc_client unreg slots)"
+# (the alert reaches the client before ntlsd writes its line: wait for it)
+luna_wait_for grep -q "not registered" "$T/ntlsd.log" || true
 expect_match "the refusal is logged" "not registered" "$(cat "$T/ntlsd.log")"
 luna_wait_for num_above FailedConnections "$failed_before"
 expect "the refusal is counted as failed" "$((failed_before + 1))" "$(ntls_num FailedConnections)"
@@ -106,14 +108,21 @@ expect_match "no client certificate: the handshake fails" "alert handshake failu
 rm -f "$T/go"
 (nc_client bravo slots hold 3 slots >"$T/bravo.out") &
 bravo=$!
-out=$(nc_client alpha bad-payload unknown-op response-flag slots fuzz 500 slots garbage-header)
+out=$(nc_client alpha bad-payload unknown-op response-flag bad-handles "$P1" slots fuzz 500 slots garbage-header)
 expect_match "truncated payload: CKR_ARGUMENTS_BAD" "^bad-payload: rv=0x7\$" "$out"
 expect_match "unknown opcode: CKR_FUNCTION_NOT_SUPPORTED" "^unknown-op: rv=0x54\$" "$out"
 expect_match "a response frame from the client: CKR_ARGUMENTS_BAD" "^response-flag: rv=0x7\$" "$out"
 expect_match "the link still serves after bad payloads" "^slots: $P1 $P2\$" "$out"
 expect_match "500 random payloads: every one answered" "^fuzz: 500/500 answered\$" "$out"
 expect "the link still serves after the fuzzing" 2 "$(grep -c "^slots: $P1 $P2\$" <<<"$out")"
+expect_match "a wrong session handle: CKR_SESSION_HANDLE_INVALID; a wrong object: CKR_OBJECT_HANDLE_INVALID" \
+  "^bad-handles: session rv=0xB3 object rv=0x82\$" "$out"
 expect_match "an unreadable header ends that link" "^garbage-header: closed\$" "$out"
+expect_match "the unreadable header is logged" "unreadable frame header" "$(cat "$T/ntlsd.log")"
+expect_match "a frame announcing more than the limit ends that link too" "^oversized: closed\$" "$(nc_client alpha oversized)"
+expect_match "the oversized frame is logged" "unreadable frame header \(too large: payload of 4294967295 bytes" "$(cat "$T/ntlsd.log")"
+mal=$(ntls_num MalformedFrames)
+[ "$mal" -ge 5 ] && pass "bad frames are counted (MalformedFrames $mal >= 5)" || fail "MalformedFrames = $mal"
 wait "$bravo" || true
 expect "bravo's link is unharmed meanwhile" "handshake: ok TLSv1.3
 slots: $P2
@@ -162,8 +171,13 @@ expect_match "bravo is refused now" "^handshake: (failed|refused)" "$(nc_client 
 # ---- ipcheck --------------------------------------------------------------------------------------
 expect_done "register charlie for another IP" "$(register $ADMIN charlie 10.9.9.9)"
 expect_done "assign p3 to charlie" "$(ntls_call $ADMIN Clients AssignPartition ss charlie p3)"
+failed_before=$(ntls_num FailedConnections)
 expect_match "ipcheck: charlie from 127.0.0.1 is refused" "^handshake: (failed|refused)" "$(nc_client charlie slots)"
+luna_wait_for grep -q "may not connect from 127.0.0.1" "$T/ntlsd.log" || true
 expect_match "ipcheck refusal logged" "may not connect from 127.0.0.1" "$(cat "$T/ntlsd.log")"
+luna_wait_for num_above FailedConnections "$failed_before"
+expect "the ipcheck refusal is counted as failed" "$((failed_before + 1))" "$(ntls_num FailedConnections)"
+expect_match "others are still served after the refusal" "^slots: $P2\$" "$(nc_client alpha slots)"
 ntls_call $ADMIN Ntls SetIpCheck b false >/dev/null
 expect "IpCheck property" "b false" "$(ntls_prop IpCheck)"
 expect_match "ipcheck off: charlie gets in" "^slots: $P3\$" "$(nc_client charlie slots)"

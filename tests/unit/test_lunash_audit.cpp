@@ -103,6 +103,9 @@ public:
     [[noreturn]] static void no() { throw luna::Error(luna::rc::FUNCTION_NOT_SUPPORTED); }
     HsmProperties properties() override { no(); }
     bool init(const std::string&, const std::string&, const std::string&) override { no(); }
+    bool initFromTemplate(const std::string&, const std::string&, const std::string&, const std::string&) override {
+        no();
+    }
     void login(const std::string&) override { no(); }
     void logout() override { no(); }
     bool loggedIn() override { no(); }

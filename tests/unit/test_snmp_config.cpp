@@ -324,3 +324,16 @@ BOOST_AUTO_TEST_CASE(trial_snmpd) {
     BOOST_CHECK_EQUAL(refusal([&] { trial.check(s, good + "bogusToken 1\n"); }), rc::CONFIG_VALUE_INVALID);
     BOOST_CHECK(fs::is_empty(dir.path() / "scratch"));   // nothing left behind
 }
+
+// The two files change together: a store that cannot be written leaves snmpd.conf as it was.
+BOOST_AUTO_TEST_CASE(manager_second_file_failing_restores_the_first) {
+    Tree t;
+    t.manager.addTarget("10.124.0.87", 162, "admin", "", false, kGood, "SHA", kGood2, "AES");
+    const auto conf = t.conf();
+    fs::remove_all(t.paths.usmStore.parent_path());
+    fs::create_directories(t.paths.usmStore.parent_path().parent_path());
+    writeFileAtomic(t.paths.usmStore.parent_path(), "not a directory");
+    BOOST_CHECK_THROW(t.manager.addUser("admin", kGood, "SHA", kGood2, "AES"), std::exception);
+    BOOST_CHECK_EQUAL(t.conf(), conf);
+    BOOST_CHECK(t.manager.users().empty());
+}

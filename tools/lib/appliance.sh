@@ -187,13 +187,14 @@ luna_systemd_usable() {
     && unshare --pid --mount --cgroup --fork true 2>/dev/null
 }
 
-# luna_systemd_up DIR HSMD [ROLES]: boot systemd in DIR/systemd with the repo's units and policy,
+# luna_systemd_up DIR HSMD [ROLES]: boot systemd in DIR/systemd with the repo's units and policy
+# (/etc /var /usr /home copy-on-write: sysconfd, when started, makes the users' homes),
 # install HSMD as /usr/sbin/hsmd and create the users, as a package would. hsmd itself
 # is not started: `systemctl start hsmd` or any call to its bus name (D-Bus activation) does.
 luna_systemd_up() {
   local d=$1 hsmd=$2 roles=${3:-} s=$LUNA_ROOT/systemd pid
   mkdir -p "$d/systemd"
-  pid=$(SANDBOX_NET=1 SANDBOX_OVERLAY="/etc /var /usr" "$LUNA_SYSTEMD_SANDBOX" up "$d/systemd" \
+  pid=$(SANDBOX_NET=1 SANDBOX_OVERLAY="/etc /var /usr /home" "$LUNA_SYSTEMD_SANDBOX" up "$d/systemd" \
         "$s/system" "$s/dbus-1/system.d" "$s/dbus-1/system-services") \
     || { luna_err "systemd did not boot: $d/systemd/console.log"; return 1; }
   echo "$pid" >"$d/systemd.pid"

@@ -1,0 +1,176 @@
+// status memmap and status sensors: per-process memory and the hardware sensors, read live
+// from /proc and /sys as the user lunash runs as (it holds no privilege).
+#include "commands/groups.h"
+
+#include "shell.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace lunash {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string firstLine(const fs::path& p) {
+    std::ifstream in(p);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+// The reference's CMD column: the program as started (argv[0]), or [name] for a kernel thread.
+std::string commandOf(const fs::path& proc) {
+    std::ifstream in(proc / "cmdline", std::ios::binary);
+    std::string first;
+    std::getline(in, first, '\0');
+    if (!first.empty()) return first;
+    return "[" + firstLine(proc / "comm") + "]";
+}
+
+// pmap -d's summary line per process ("mapped: writeable/private: shared:"), which the
+// reference's columns are, from /proc/<pid>/status: that file is readable for every process,
+// where /proc/<pid>/maps (what pmap reads) is not for other users' processes. Mapped is
+// VmSize, writeable/private the private data and stack (VmData + VmStk), shared the shared
+// memory resident (RssShmem). A kernel thread has none of these lines: 0 0 0.
+struct MemMap {
+    long mapped = 0, writablePrivate = 0, shared = 0;
+};
+
+MemMap memMapOf(const fs::path& proc) {
+    MemMap m;
+    std::ifstream in(proc / "status");
+    std::string key;
+    long kb = 0;
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        if (!(words >> key >> kb)) continue;
+        if (key == "VmSize:") m.mapped = kb;
+        else if (key == "VmData:" || key == "VmStk:") m.writablePrivate += kb;
+        else if (key == "RssShmem:") m.shared = kb;
+    }
+    return m;
+}
+
+} // namespace
+
+void statusMemmap(Context& ctx, const Args&) {
+    std::vector<std::pair<long, fs::path>> procs;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator("/proc", ec)) {
+        const auto name = e.path().filename().string();
+        if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit)) procs.emplace_back(std::stol(name), e.path());
+    }
+    std::sort(procs.begin(), procs.end());
+    ctx.out.line("     PID " + padRight("CMD", 55) + padLeft("MAPPED(K)", 9) + padLeft("WR/PR(K)", 11) +
+                 padLeft("SHARED(K)", 10));
+    for (const auto& [pid, path] : procs) {
+        std::error_code gone;
+        if (!fs::exists(path / "status", gone)) continue;   // ended while we looked
+        const auto m = memMapOf(path);
+        ctx.out.line(padLeft(std::to_string(pid), 8) + " " + padRight(commandOf(path), 55) +
+                     padLeft(std::to_string(m.mapped), 9) + padLeft(std::to_string(m.writablePrivate), 11) +
+                     padLeft(std::to_string(m.shared), 10));
+    }
+}
+
+namespace {
+
+struct SensorRow {
+    std::string name, reading, unit;
+};
+
+// hwmon inputs: temp*_input (millidegrees), fan*_input (RPM), in*_input (millivolts), with
+// their *_label when the driver gives one.
+std::vector<SensorRow> hwmonRows() {
+    std::vector<SensorRow> rows;
+    std::error_code ec;
+    std::vector<fs::path> chips;
+    for (const auto& e : fs::directory_iterator("/sys/class/hwmon", ec)) chips.push_back(e.path());
+    std::sort(chips.begin(), chips.end());
+    for (const auto& chip : chips) {
+        std::vector<fs::path> inputs;
+        std::error_code ec2;
+        for (const auto& e : fs::directory_iterator(chip, ec2)) {
+            const auto n = e.path().filename().string();
+            if (n.size() > 6 && n.ends_with("_input")) inputs.push_back(e.path());
+        }
+        std::sort(inputs.begin(), inputs.end());
+        for (const auto& in : inputs) {
+            const auto n = in.filename().string();
+            const auto stem = n.substr(0, n.size() - 6);
+            std::string label = firstLine(chip / (stem + "_label"));
+            if (label.empty()) label = firstLine(chip / "name") + " " + stem;
+            const std::string raw = firstLine(in);
+            if (raw.empty()) continue;
+            char buf[32];
+            const double v = std::strtod(raw.c_str(), nullptr);
+            if (stem.starts_with("temp")) {
+                std::snprintf(buf, sizeof buf, "%.3f", v / 1000);
+                rows.push_back({label, buf, "degrees C"});
+            } else if (stem.starts_with("fan")) {
+                std::snprintf(buf, sizeof buf, "%.3f", v);
+                rows.push_back({label, buf, "RPM"});
+            } else if (stem.starts_with("in")) {
+                std::snprintf(buf, sizeof buf, "%.3f", v / 1000);
+                rows.push_back({label, buf, "Volts"});
+            }
+        }
+    }
+    return rows;
+}
+
+// Thermal zones (what a virtual machine usually has, if anything).
+std::vector<SensorRow> thermalRows() {
+    std::vector<SensorRow> rows;
+    std::error_code ec;
+    std::vector<fs::path> zones;
+    for (const auto& e : fs::directory_iterator("/sys/class/thermal", ec))
+        if (e.path().filename().string().starts_with("thermal_zone")) zones.push_back(e.path());
+    std::sort(zones.begin(), zones.end());
+    for (const auto& z : zones) {
+        const std::string raw = firstLine(z / "temp");
+        if (raw.empty()) continue;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.3f", std::strtod(raw.c_str(), nullptr) / 1000);
+        rows.push_back({firstLine(z / "type"), buf, "degrees C"});
+    }
+    return rows;
+}
+
+} // namespace
+
+// The reference's table (Sensor | Reading | Unit | status | Thresholds) from the sensors the
+// kernel exposes. A software appliance has no baseboard management controller, so no fan,
+// power-supply or chassis status and no sensor event log: it says so instead of inventing
+// readings.
+void statusSensors(Context& ctx, const Args& args) {
+    auto& out = ctx.out;
+    if (args.has("log")) {
+        out.line("No sensor event log: this appliance has no baseboard management controller (software appliance).");
+        return;
+    }
+    out.line("This command displays the fan speed, temperature and voltage of the motherboard and power supply");
+    out.line("units.");
+    out.line();
+    auto rows = hwmonRows();
+    if (rows.empty()) rows = thermalRows();
+    out.line("Sensor           | Reading    | Unit       |status | Thresholds");
+    out.line(std::string(92, '-'));
+    for (const auto& r : rows)
+        out.line(padRight(r.name.substr(0, 15), 15) + ". | " + padRight(r.reading, 10) + " | " + padRight(r.unit, 10) +
+                 " | ok    | na         | na         | na       | na");
+    out.line();
+    out.line("Notes:");
+    if (rows.empty()) out.line("  No sensors are readable on this machine (host or virtual hardware).");
+    out.line("  Software appliance: no baseboard management controller, so no fan, power supply or");
+    out.line("  chassis status, and no thresholds (na).");
+}
+
+} // namespace lunash
