@@ -32,7 +32,12 @@ AuditLog::AuditLog(Store& store, Keyring& keys, const Clock& clock, std::string 
     reload();
 }
 
-void AuditLog::reload() { mask_.store(settings().mask, std::memory_order_relaxed); }
+void AuditLog::reload() {
+    mask_.store(settings().mask, std::memory_order_relaxed);
+    std::int64_t offset = 0;
+    if (auto b = store_.get(kLogNs, "clock")) offset = std::stoll(Record::decode(*b).str("offset", "0"));
+    clockOffset_.store(offset, std::memory_order_relaxed);
+}
 
 bool AuditLog::firstUse(std::uint64_t key) {
     std::lock_guard lock(usedMu_);
@@ -62,9 +67,7 @@ void AuditLog::setSettings(const AuditSettings& s) {
 
 std::int64_t AuditLog::now() const {
     const auto host = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
-    std::int64_t offset = 0;
-    if (auto b = store_.get(kLogNs, "clock")) offset = std::stoll(Record::decode(*b).str("offset", "0"));
-    return host + offset;
+    return host + clockOffset_.load(std::memory_order_relaxed);
 }
 
 void AuditLog::syncTo(std::int64_t hostUnixSeconds) {
@@ -72,6 +75,7 @@ void AuditLog::syncTo(std::int64_t hostUnixSeconds) {
     Record r;
     r.set("offset", std::to_string(hostUnixSeconds - host));
     store_.put(kLogNs, "clock", r.encode());
+    clockOffset_.store(hostUnixSeconds - host, std::memory_order_relaxed);
 }
 
 // ---- the chain and the buffer ------------------------------------------------------------------
@@ -105,6 +109,10 @@ std::optional<SecureBytes> AuditLog::storedOwnSecret() const {
 
 // ch.1: "set the first time an event is logged".
 SecureBytes AuditLog::ownSecret() {
+    {
+        std::lock_guard lock(commitMu_);
+        if (secret_) return *secret_;
+    }
     if (auto s = storedOwnSecret()) return std::move(*s);
     auto fresh = crypto::randomKey(32);
     store_.put(kLogNs, "secret", keys_.sealUnderMtk(kSecretAad, fresh));
@@ -129,20 +137,72 @@ void AuditLog::admit(AuditEvent event) {
                                       " must be logged: the audit logs cannot be offloaded (is cbsd running?)");
 }
 
-void AuditLog::record(const AuditMessage& message, bool firstUse) {
+void AuditLog::record(const AuditMessage& message, bool firstUse) { waitDurable(stage(message, firstUse)); }
+
+std::uint64_t AuditLog::stage(const AuditMessage& message, bool firstUse) {
     const auto& info = auditEventInfo(message.event);
-    if (!auditWanted(info, settings().mask, message.rc == rc::OK, firstUse)) return;
+    if (!auditWanted(info, mask_.load(std::memory_order_relaxed), message.rc == rc::OK, firstUse)) return 0;
     // A command that proceeds under a full log is still logged: the buffer may run over its
     // nominal capacity rather than lose a record (the store has room; capacity is a policy).
-    store_.transaction([&] { append(message); });
+    std::lock_guard lock(commitMu_);
+    staged_.push_back({nextTicket_, message, now()});
+    return nextTicket_++;
 }
 
-void AuditLog::append(const AuditMessage& m) {
-    auto c = chain();
+void AuditLog::waitDurable(std::uint64_t ticket) {
+    if (!ticket) return;
+    std::unique_lock lock(commitMu_);
+    while (doneTicket_ < ticket) {
+        if (!committing_) commit(lock);
+        else committed_.wait(lock);
+    }
+    for (const auto& f : failed_)
+        if (ticket >= f.first && ticket <= f.last) throw f.error;
+}
+
+void AuditLog::commit(std::unique_lock<std::mutex>& lock) {
+    auto batch = std::move(staged_);
+    staged_.clear();
+    if (batch.empty()) return;
+    committing_ = true;
+    lock.unlock();
+    std::uint64_t newest = 0;
+    std::optional<Error> error;
+    try {
+        const bool ownTransaction = !store_.inTransaction();
+        SecureBytes secret;
+        store_.transaction([&] {
+            auto c = chain();
+            secret = ownSecret();
+            for (const auto& s : batch) append(c, secret, s.message, s.time);
+            saveChain(c);
+            newest = c.seq;
+        });
+        // Cached only once it is certainly stored (not inside a caller's transaction that
+        // could still roll back).
+        if (ownTransaction) {
+            std::lock_guard l(commitMu_);
+            if (!secret_) secret_ = std::move(secret);
+        }
+    } catch (const Error& e) {
+        error = e;
+    } catch (const std::exception& e) {
+        error = Error(rc::GENERAL_ERROR, std::string("audit log: ") + e.what());
+    }
+    if (newest && listener_) listener_(newest);
+    lock.lock();
+    committing_ = false;
+    doneTicket_ = batch.back().ticket;
+    if (error) {
+        failed_.push_back({batch.front().ticket, batch.back().ticket, *error});
+        if (failed_.size() > 16) failed_.erase(failed_.begin());
+    }
+    committed_.notify_all();
+}
+
+void AuditLog::append(Chain& c, std::span<const std::uint8_t> secret, const AuditMessage& m, std::int64_t t) {
     if (c.seq >= audit::kMaxSequence) throw Error(rc::LOG_FULL, "audit sequence numbers are exhausted");
-    const auto secret = ownSecret();
     const std::uint64_t seq = c.seq + 1;
-    const std::int64_t t = now();
     AuditMessage msg = m;
     msg.serial = serial_;
     const auto raw = auditRaw(msg, t, seq);
@@ -152,8 +212,6 @@ void AuditLog::append(const AuditMessage& m) {
     c.seq = seq;
     c.hmac = h;
     if (!c.oldest) c.oldest = seq;
-    saveChain(c);
-    if (listener_) listener_(seq);
 }
 
 std::vector<std::pair<std::uint64_t, std::string>> AuditLog::fetch(std::uint64_t after, std::uint32_t max) const {

@@ -11,7 +11,12 @@
 //                     factory reset, kept by zeroize and re-initialization)
 //   audit/verify      an imported log secret, used for verification instead of our own
 //
-// Not thread-safe: the Hsm calls it under its lock.
+// The Hsm calls it under its lock, except waitDurable(): records are committed in batches
+// (group commit) by whichever waiting thread comes first, outside the Hsm's lock, so the
+// fsync of one transaction covers every record staged meanwhile. A record is in the store
+// before the command that made it returns; the sequence number and HMAC are given at commit,
+// inside the transaction, from the chain as stored (a transaction rolled back takes its
+// records with it and the chain stays whole).
 #pragma once
 
 #include "hsm/audit_events.h"
@@ -20,8 +25,11 @@
 #include "hsm/clock.h"
 #include "hsm/keyring.h"
 #include "hsm/store.h"
+#include "luna/errors.h"
 
 #include <atomic>
+#include <condition_variable>
+#include <optional>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -41,6 +49,13 @@ public:
     virtual void admit(AuditEvent event) = 0;
     // After it ran: logs the outcome if the configuration (or a critical event) asks for it.
     virtual void record(const AuditMessage& message, bool firstUse = false) = 0;
+    // The same in two steps, so the wait can happen outside the caller's lock: stage() decides
+    // and queues (0: not logged), waitDurable() returns once the record is committed.
+    virtual std::uint64_t stage(const AuditMessage& message, bool firstUse = false) {
+        record(message, firstUse);
+        return 0;
+    }
+    virtual void waitDurable(std::uint64_t /*ticket*/) {}
 };
 
 inline constexpr std::uint64_t kDefaultAuditCapacity = 198120;   // ch.1: "198,120 messages max"
@@ -65,6 +80,8 @@ public:
 
     void admit(AuditEvent event) override;
     void record(const AuditMessage& message, bool firstUse = false) override;
+    std::uint64_t stage(const AuditMessage& message, bool firstUse = false) override;
+    void waitDurable(std::uint64_t ticket) override;
 
     AuditSettings settings() const;
     void setSettings(const AuditSettings& s);
@@ -113,7 +130,8 @@ private:
     void saveChain(const Chain& c);
     SecureBytes ownSecret();                     // made on first use
     std::optional<SecureBytes> storedOwnSecret() const;
-    void append(const AuditMessage& m);
+    void append(Chain& c, std::span<const std::uint8_t> secret, const AuditMessage& m, std::int64_t t);
+    void commit(std::unique_lock<std::mutex>& lock);   // the leader's turn: one transaction for the queue
 
     Store& store_;
     Keyring& keys_;
@@ -124,6 +142,25 @@ private:
     std::atomic<std::uint32_t> mask_{0};   // the configured event mask, for mayLog()
     std::mutex usedMu_;
     std::set<std::uint64_t> usedKeys_;
+    std::atomic<std::int64_t> clockOffset_{0};   // audit sync's offset, as stored
+
+    // Group commit, under commitMu_. Tickets count staged records in order.
+    struct Staged {
+        std::uint64_t ticket;
+        AuditMessage message;
+        std::int64_t time;
+    };
+    struct Failed {
+        std::uint64_t first, last;
+        Error error;
+    };
+    std::mutex commitMu_;
+    std::condition_variable committed_;
+    std::vector<Staged> staged_;
+    std::uint64_t nextTicket_ = 1, doneTicket_ = 0;
+    bool committing_ = false;
+    std::vector<Failed> failed_;           // the last few batches that did not commit
+    std::optional<SecureBytes> secret_;    // our own secret once it is committed
 };
 
 } // namespace luna::hsm

@@ -276,6 +276,7 @@ private:
     // audit (hsm_audit.cpp); the caller holds mu_ except for auditFailure.
     void admitAudit(AuditEvent e);
     void audited(AuditEvent e, const SessionId& s, std::uint32_t rc, AuditNote note = {});
+    AuditMessage auditMessage(AuditEvent e, const SessionId& s, std::uint32_t rc, AuditNote note) const;
     // For a command's failure, from its function-try-block handler (mu_ released by then).
     void auditFailure(AuditEvent e, const SessionId& s, const Error& err, AuditNote note = {}) noexcept;
     std::string auditWho(const SessionId& s) const;

@@ -28,7 +28,7 @@ std::string Hsm::auditWho(const SessionId& s) const {
     return {};
 }
 
-void Hsm::audited(AuditEvent e, const SessionId& s, std::uint32_t rc, AuditNote note) {
+AuditMessage Hsm::auditMessage(AuditEvent e, const SessionId& s, std::uint32_t rc, AuditNote note) const {
     AuditMessage m;
     m.serial = state().str("serial");
     if (auto it = origins_.find(s); it != origins_.end()) m.origin = it->second;
@@ -41,7 +41,11 @@ void Hsm::audited(AuditEvent e, const SessionId& s, std::uint32_t rc, AuditNote 
     m.usingPin = note.usingPin;
     m.container = note.container;
     m.value = note.value;
-    audit_->record(m);
+    return m;
+}
+
+void Hsm::audited(AuditEvent e, const SessionId& s, std::uint32_t rc, AuditNote note) {
+    audit_->record(auditMessage(e, s, rc, std::move(note)));
 }
 
 void Hsm::auditFailure(AuditEvent e, const SessionId& s, const Error& err, AuditNote note) noexcept {
@@ -60,19 +64,26 @@ void Hsm::auditAdmit(AuditEvent e) {
 }
 
 void Hsm::auditRecord(const SessionId& s, AuditEvent e, std::uint32_t rc, std::string detail, bool firstUse) {
-    std::lock_guard lock(mu_);
-    if (firstUse) {
+    // The data plane's hot path: staged under the lock, committed outside it, so concurrent
+    // requests share one store transaction (group commit) and nobody waits for an fsync
+    // while holding the HSM.
+    std::uint64_t ticket = 0;
+    {
+        std::lock_guard lock(mu_);
         AuditMessage m;
-        m.serial = state().str("serial");
-        if (auto it = origins_.find(s); it != origins_.end()) m.origin = it->second;
-        m.origin.session = auditSessionNumber(s);
-        m.event = e;
-        m.rc = rc;
-        m.detail = std::move(detail);
-        audit_->record(m, true);
-        return;
+        if (firstUse) {
+            m.serial = state().str("serial");
+            if (auto it = origins_.find(s); it != origins_.end()) m.origin = it->second;
+            m.origin.session = auditSessionNumber(s);
+            m.event = e;
+            m.rc = rc;
+            m.detail = std::move(detail);
+        } else {
+            m = auditMessage(e, s, rc, AuditNote{.detail = std::move(detail)});
+        }
+        ticket = audit_->stage(m, firstUse);
     }
-    audited(e, s, rc, AuditNote{.detail = std::move(detail)});
+    audit_->waitDurable(ticket);
 }
 
 void Hsm::setSessionOrigin(const SessionId& s, std::uint32_t accessHi, std::uint32_t accessLo) {

@@ -95,6 +95,7 @@ void Store::exec(const char* sql) const {
 }
 
 std::optional<Bytes> Store::get(std::string_view ns, std::string_view key) const {
+    std::lock_guard lock(mu_);
     Stmt s(db_, "SELECT v FROM kv WHERE ns = ?1 AND k = ?2");
     s.text(1, ns).text(2, key);
     if (!s.step()) return std::nullopt;
@@ -102,6 +103,7 @@ std::optional<Bytes> Store::get(std::string_view ns, std::string_view key) const
 }
 
 std::vector<std::pair<std::string, Bytes>> Store::list(std::string_view ns) const {
+    std::lock_guard lock(mu_);
     Stmt s(db_, "SELECT k, v FROM kv WHERE ns = ?1 ORDER BY k");
     s.text(1, ns);
     std::vector<std::pair<std::string, Bytes>> out;
@@ -110,6 +112,7 @@ std::vector<std::pair<std::string, Bytes>> Store::list(std::string_view ns) cons
 }
 
 std::vector<std::string> Store::namespaces(std::string_view prefix) const {
+    std::lock_guard lock(mu_);
     Stmt s(db_, "SELECT DISTINCT ns FROM kv WHERE ns LIKE ?1 ESCAPE '\\' ORDER BY ns");
     s.text(1, likePrefix(prefix));
     std::vector<std::string> out;
@@ -118,30 +121,35 @@ std::vector<std::string> Store::namespaces(std::string_view prefix) const {
 }
 
 void Store::put(std::string_view ns, std::string_view key, std::span<const std::uint8_t> value) {
+    std::lock_guard lock(mu_);
     Stmt s(db_, "INSERT INTO kv (ns, k, v) VALUES (?1, ?2, ?3) ON CONFLICT (ns, k) DO UPDATE SET v = excluded.v");
     s.text(1, ns).text(2, key).blob(3, value);
     s.step();
 }
 
 void Store::erase(std::string_view ns, std::string_view key) {
+    std::lock_guard lock(mu_);
     Stmt s(db_, "DELETE FROM kv WHERE ns = ?1 AND k = ?2");
     s.text(1, ns).text(2, key);
     s.step();
 }
 
 void Store::eraseNamespace(std::string_view ns) {
+    std::lock_guard lock(mu_);
     Stmt s(db_, "DELETE FROM kv WHERE ns = ?1");
     s.text(1, ns);
     s.step();
 }
 
 void Store::eraseNamespacePrefix(std::string_view prefix) {
+    std::lock_guard lock(mu_);
     Stmt s(db_, "DELETE FROM kv WHERE ns LIKE ?1 ESCAPE '\\'");
     s.text(1, likePrefix(prefix));
     s.step();
 }
 
 void Store::transaction(const std::function<void()>& fn) {
+    std::lock_guard lock(mu_);
     if (depth_ > 0) {   // nested: part of the enclosing transaction
         ++depth_;
         try {
@@ -166,7 +174,14 @@ void Store::transaction(const std::function<void()>& fn) {
     exec("COMMIT");
 }
 
+bool Store::inTransaction() const {
+    // Another thread's transaction holds mu_: try_lock fails and the answer is "not ours".
+    std::unique_lock lock(mu_, std::try_to_lock);
+    return lock.owns_lock() && depth_ > 0;
+}
+
 void Store::scrub() {
+    std::lock_guard lock(mu_);
     exec("PRAGMA wal_checkpoint(TRUNCATE)");
     exec("VACUUM");
     exec("PRAGMA wal_checkpoint(TRUNCATE)");

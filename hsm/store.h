@@ -3,6 +3,9 @@
 // and an interrupted one leaves no trace. secure_delete is on and erase paths checkpoint
 // and truncate the WAL, so destroyed records do not linger in the files.
 //
+// Thread-safe: a recursive mutex makes each call, and a whole transaction(), one thread's at
+// a time (the audit log commits its batches outside the Hsm's lock: hsm/audit_log.h).
+//
 // Records live in namespaces ("hsm", "partition", "object/<serial>", ...); values are
 // opaque bytes (already sealed by the key hierarchy where they are secret).
 #pragma once
@@ -11,6 +14,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +47,8 @@ public:
     // Runs `fn` as one atomic transaction: all its writes commit together or, if it
     // throws, none do (the exception propagates).
     void transaction(const std::function<void()>& fn);
+    // Is the calling thread inside transaction()?
+    bool inTransaction() const;
 
     // After destroying secrets: checkpoint and truncate the WAL and rebuild the file so
     // no freed page keeps old content.
@@ -51,7 +57,8 @@ public:
 private:
     void exec(const char* sql) const;
     sqlite3* db_ = nullptr;
-    int depth_ = 0;
+    mutable std::recursive_mutex mu_;
+    int depth_ = 0;   // under mu_
 };
 
 } // namespace luna::hsm

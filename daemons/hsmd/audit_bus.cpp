@@ -30,8 +30,10 @@ auto translate(Fn&& fn) -> decltype(fn()) {
 
 } // namespace
 
-AuditBus::AuditBus(sdbus::IConnection& conn, hsm::Hsm& hsm, RoleMap& roles, WorkQueue& work, std::set<uid_t> cbsUids)
-    : AdaptorInterfaces(conn, kAuditObjectPath), hsm_(hsm), roles_(roles), work_(work), cbsUids_(std::move(cbsUids)) {
+AuditBus::AuditBus(sdbus::IConnection& conn, hsm::Hsm& hsm, RoleMap& roles, WorkQueue& work, std::set<uid_t> cbsUids,
+                   std::function<void()> hsmChanged)
+    : AdaptorInterfaces(conn, kAuditObjectPath), hsm_(hsm), roles_(roles), work_(work), cbsUids_(std::move(cbsUids)),
+      hsmChanged_(std::move(hsmChanged)) {
     notifier_ = std::thread([this] { notifyLoop(); });
     // Called inside the core's lock: only note the newest sequence; the notifier emits.
     hsm_.setAuditListener([this](std::uint64_t seq) {
@@ -119,6 +121,7 @@ void AuditBus::Init(sdbus::Result<>&& result, std::string password, std::string 
     offload(std::move(result), [=, this] {
         hsm_.initAuditor(password, domain);
         syslog(LOG_NOTICE, "audit role initialized");
+        if (hsmChanged_) hsmChanged_();   // AuditRoleInitialized
         return std::tuple<>();
     });
 }

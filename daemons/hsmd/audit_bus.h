@@ -14,6 +14,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -24,7 +25,10 @@ inline constexpr const char* kAuditObjectPath = "/com/safenet/Luna/Audit";
 
 class AuditBus final : public sdbus::AdaptorInterfaces<com::safenet::Luna::Audit_adaptor> {
 public:
-    AuditBus(sdbus::IConnection& conn, hsm::Hsm& hsm, RoleMap& roles, WorkQueue& work, std::set<uid_t> cbsUids);
+    // `hsmChanged`: after a method that changes the HSM's own properties (audit init makes
+    // AuditRoleInitialized true), so com.safenet.Luna.Hsm emits PropertiesChanged.
+    AuditBus(sdbus::IConnection& conn, hsm::Hsm& hsm, RoleMap& roles, WorkQueue& work, std::set<uid_t> cbsUids,
+             std::function<void()> hsmChanged = {});
     ~AuditBus();
 
 private:
@@ -55,6 +59,7 @@ private:
     RoleMap& roles_;
     WorkQueue& work_;
     std::set<uid_t> cbsUids_;
+    std::function<void()> hsmChanged_;
 
     std::mutex notifyMu_;
     std::condition_variable notifyCv_;

@@ -32,13 +32,16 @@ public:
            const DataPlaneCounters* dataPlane = nullptr);
     ~HsmBus();
 
+    // Emits PropertiesChanged for what changed since the last call; other objects' methods
+    // that change the HSM (audit init: AuditRoleInitialized) call it too.
+    void publishChanges();
+
 private:
     struct Caller {
         std::string sender;   // unique bus name: the session that owns HSM logins
         AppRole role;
     };
     Caller authorize(Permit permit);
-    void publishChanges();
     template <class Fn>
     auto guarded(Fn&& fn) -> decltype(fn());
     template <class Fn, class... R>

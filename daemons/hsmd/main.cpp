@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
         std::unique_ptr<luna::hsmd::ClientAccessBus> clientAccess;
         if (dataPlane) clientAccess = std::make_unique<luna::hsmd::ClientAccessBus>(*conn, dataPlane->assignments(), data.ntlsUids);
         luna::hsmd::HsmBus bus(*conn, hsm, roleMap, work, dataPlane ? &dataPlane->counters() : nullptr);
-        luna::hsmd::AuditBus auditBus(*conn, hsm, roleMap, work, cbsUids);
+        luna::hsmd::AuditBus auditBus(*conn, hsm, roleMap, work, cbsUids, [&bus] { bus.publishChanges(); });
         conn->requestName(busName);
         conn->enterEventLoopAsync();
         sd_notify(0, "READY=1\nSTATUS=serving the HSM on the system bus");

@@ -39,6 +39,12 @@ siem_cleanup() { [ -s "$S/pid" ] && kill "$(cat "$S/pid")" 2>/dev/null; true; }
 trap 'rc=$?; siem_cleanup; (exit $rc); audit_cleanup' EXIT
 siem_up
 
+# hsmd announces the Auditor's creation: PropertiesChanged carries AuditRoleInitialized.
+# (dbus-monitor falls back to plain match rules where the bus refuses BecomeMonitor.)
+dbus-monitor --system "type='signal',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',path='/com/safenet/Luna/Hsm'" \
+  >"$T/props.log" 2>&1 &
+monitor=$!
+sleep 0.5
 out=$(ash <<EOF
 audit init -domain $AUDIT_DOMAIN -password $AUDIT_PW -force
 audit login -password $AUDIT_PW
@@ -46,6 +52,10 @@ audit config -parameter event -value all
 EOF
 )
 expect "audit init, login, config succeed" 3 "$(grep -c '^Command Result : 0 (Success)$' <<<"$out")"
+announced() { grep -q AuditRoleInitialized "$T/props.log"; }
+luna_wait_for announced && pass "audit init emits PropertiesChanged(AuditRoleInitialized)" \
+  || fail "no AuditRoleInitialized change signal: $(head -c 600 "$T/props.log")"
+kill "$monitor" 2>/dev/null; wait "$monitor" 2>/dev/null || true
 wait_drained || fail "cbsd did not catch up"
 
 # --- add, list, refusals --------------------------------------------------------------------

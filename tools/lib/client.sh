@@ -36,7 +36,9 @@ luna_client_appliance_up() {
   [ "$(id -u)" = 0 ] || { luna_err "the appliance for client tests needs root"; return 1; }
   luna_stage "$d" "$hsmd" "$ntlsd" "$client" || return 1
   printf '# client tests: root is the admin\n' >"$d/roles" && chmod 0644 "$d/roles"
-  luna_bus_up "$d" "$LUNA_HSMD_UID" "luna-ntls:$LUNA_NTLS_UID" || return 1
+  # LUNA_BUS_USERS: more "name:uid" accounts the bus policy should know (tools/bench-audit).
+  # shellcheck disable=SC2086
+  luna_bus_up "$d" "$LUNA_HSMD_UID" "luna-ntls:$LUNA_NTLS_UID" ${LUNA_BUS_USERS:-} || return 1
   mkdir -p "$d/run" && chown "$LUNA_HSMD_UID:$LUNA_HSMD_UID" "$d/run" && chmod 0755 "$d/run"
   # shellcheck disable=SC2086
   luna_hsmd_up "$d" "$d/bin/hsmd" "$LUNA_HSMD_UID" "$d/roles" --kdf-iterations 1000 \
