@@ -10,6 +10,7 @@
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <csignal>
 #include <fstream>
@@ -180,6 +181,33 @@ BOOST_AUTO_TEST_CASE(many_links_and_threads_on_one_connection) {
     for (auto& t : threads) t.join();
     BOOST_TEST(good == 100);
     BOOST_TEST(c.unexpected() == 0u);
+}
+
+// Requests of one session sent without waiting (as a client may pipeline an Init): hsmd runs
+// short kinds on its reader thread and the rest on workers, and must keep their order either
+// way. 300 digest parts: the first run on workers (every kind starts as "long"), the later
+// ones on the reader once DigestUpdate is measured short, some while earlier ones are still
+// queued. The digest of the whole equals SHA-256 of the parts in order.
+BOOST_AUTO_TEST_CASE(pipelined_requests_of_a_session_keep_their_order) {
+    test::DpClient c(app->socket);
+    const std::uint64_t link = 300;
+    auto s = coSession(c, link);
+    auto send = [&](std::uint32_t id, const proto::Request& r) {
+        c.sendDatagram(proto::encodeEnvelope(proto::EnvelopeKind::Frame, link, "client1", proto::encodeRequest(id, r)));
+    };
+    std::string all;
+    send(900000, proto::DigestInitReq{s, {CKM_SHA256, proto::NoParams{}}});
+    for (std::uint32_t i = 0; i < 300; ++i) {
+        const std::string part = "part " + std::to_string(i) + ";";
+        all += part;
+        send(900001 + i, proto::DigestUpdateReq{s, bytesOf(part)});
+    }
+    auto r = c.call(link, "client1", proto::DigestFinalReq{s});
+    BOOST_TEST_REQUIRE(r.rv == 0u, "DigestFinal: " << r.detail);
+    unsigned char md[32];
+    SHA256(reinterpret_cast<const unsigned char*>(all.data()), all.size(), md);
+    const auto& got = std::get<proto::DataResp>(r.body).data;
+    BOOST_TEST(Bytes(got.begin(), got.end()) == Bytes(md, md + 32), "the parts were digested out of order");
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_is_refused_and_service_continues) {
