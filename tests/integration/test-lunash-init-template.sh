@@ -34,7 +34,6 @@ chown --reference="$home/pol.txt" "$home/bad.txt"
 # Zeroize, then init with the changed template: the policy has its new value.
 out=$(printf '%s\n' "hsm login -password $SO_PW" 'hsm zeroize -force' "$init -applytemplate pol2.txt" \
         "hsm login -password $SO_PW" 'hsm showpolicies' exit | sh_session admin)
-echo "$out" | sed 's/^/    | /' | head -40
 expect_contains "init -applytemplate succeeds" "'hsm init' successful." "$out"
 expect "the HSM is initialized" true "$(prop Initialized)"
 expect "policy $id has the template's value" "$(onoff "$new")" \
