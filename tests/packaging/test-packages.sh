@@ -17,6 +17,9 @@ else
   fail "tools/build-packages:"; cat "$T/build.log"; finish; exit 1
 fi
 grep -E '^[WE]: ' "$T/debs/lintian.log" || true
+# (build-packages fails on lintian errors already; said here in so many words.)
+expect "lintian ran and reported no error" "ran, 0 errors" \
+  "$([ -s "$T/debs/lintian.log" ] || [ -f "$T/debs/lintian.log" ] && echo "ran, $(grep -c '^E: ' "$T/debs/lintian.log" || true) errors")"
 mapfile -t debs < <(ls "$T"/debs/*.deb | grep -v -- -dbgsym_)
 packages=$(for d in "${debs[@]}"; do dpkg-deb -f "$d" Package; done | sort | tr '\n' ' ')
 echo "packages: $packages"
