@@ -155,11 +155,13 @@ void showpolicies(State& st, const client::Options& o) {
 void changepolicy(State& st, const client::Options& o) {
     if (o.has("slot")) st.setCurrent(std::strtoull(o.value("slot").c_str(), nullptr, 10));
     const auto slot = st.current();
+    // Options::value returns a copy: keep it, `end` points into it.
+    const std::string policyText = o.value("policy"), valueText = o.value("value");
     char* end = nullptr;
-    const auto id = static_cast<std::uint32_t>(std::strtoul(o.value("policy").c_str(), &end, 10));
-    if (o.value("policy").empty() || *end) throw client::UsageError("-policy needs a policy number");
+    const auto id = static_cast<std::uint32_t>(std::strtoul(policyText.c_str(), &end, 10));
+    if (policyText.empty() || *end) throw client::UsageError("-policy needs a policy number");
     if (!o.has("value")) throw client::UsageError("Option -value is required");
-    const auto value = static_cast<std::uint32_t>(std::strtoul(o.value("value").c_str(), &end, 10));
+    const auto value = static_cast<std::uint32_t>(std::strtoul(valueText.c_str(), &end, 10));
     if (*end) throw client::UsageError("-value needs a number");
     const auto policies = st.call(slot, proto::GetPoliciesReq{slot.partition.slot}).policies;
     std::string name = std::to_string(id);
