@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include "luna/unique_fd.h"
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,20 +22,7 @@
 namespace lunash {
 
 // A descriptor sysconfd handed over (an archive, a log, a backup), closed when dropped.
-class UniqueFd {
-public:
-    UniqueFd() = default;
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    ~UniqueFd();
-    UniqueFd(UniqueFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-    UniqueFd& operator=(UniqueFd&& o) noexcept;
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_ = -1;
-};
+using luna::UniqueFd;
 
 struct RemoteLogHost {
     std::string host;

@@ -1,5 +1,7 @@
 #include "user_files.h"
 
+#include "luna/unique_fd.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,24 +13,7 @@
 namespace lunash {
 namespace {
 
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    int release() {
-        int f = fd_;
-        fd_ = -1;
-        return f;
-    }
-
-private:
-    int fd_;
-};
+using Fd = luna::UniqueFd;
 
 Fd homeDir(const Context& ctx) {
     if (ctx.session.home.empty()) throw ShellError("Error: your file area cannot be found.");

@@ -1,6 +1,7 @@
 #include "sysconf/atomic_file.h"
 
 #include "luna/errors.h"
+#include "luna/unique_fd.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -22,20 +23,7 @@ namespace fs = std::filesystem;
     throw std::system_error(errno, std::generic_category(), what + " " + path.string());
 }
 
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    int release() { return std::exchange(fd_, -1); }
-
-private:
-    int fd_;
-};
+using Fd = luna::UniqueFd;
 
 void syncDirectory(const fs::path& dir) {
     Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

@@ -5,6 +5,7 @@
 #include "sysconf/config_files.h"
 
 #include "luna/errors.h"
+#include "luna/unique_fd.h"
 
 #include <fcntl.h>
 #include <openssl/sha.h>
@@ -51,24 +52,7 @@ bool safeToken(std::string_view s) {
     });
 }
 
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    int release() {
-        int f = fd_;
-        fd_ = -1;
-        return f;
-    }
-
-private:
-    int fd_;
-};
+using Fd = luna::UniqueFd;
 
 // A directory for building one archive, removed with everything in it.
 class Staging {
