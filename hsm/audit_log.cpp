@@ -26,10 +26,55 @@ std::string bufKey(std::uint64_t seq) {
 
 } // namespace
 
-AuditLog::AuditLog(Store& store, Keyring& keys, const Clock& clock, std::string serial, std::uint64_t capacity)
-    : store_(store), keys_(keys), clock_(clock), serial_(std::move(serial)), capacity_(capacity) {
+AuditLog::AuditLog(Store& store, Keyring& keys, const Clock& clock, std::string serial, std::uint64_t capacity,
+                   std::filesystem::path bufferDir, bool syncEach)
+    : store_(store), keys_(keys), clock_(clock), serial_(std::move(serial)), capacity_(capacity), syncEach_(syncEach) {
     if (capacity_ == 0) throw Error(rc::ARGUMENTS_BAD, "the audit buffer needs room for at least one record");
     reload();
+    openBuffer(std::move(bufferDir));
+}
+
+void AuditLog::openBuffer(std::filesystem::path dir) {
+    journal_ = std::make_unique<AuditJournal>(std::move(dir));
+    const auto oldChain = store_.get(kLogNs, "chain");
+    if (!journal_->opened()) {
+        // A new HSM starts the chain from 32 zero bytes; an HSM whose buffer and tip were
+        // store keys moves them into the journal, flushed before the keys go.
+        std::uint64_t first = 1;
+        AuditJournal::Hmac prev{};
+        std::vector<std::string> lines;
+        if (oldChain) {
+            auto r = Record::decode(*oldChain);
+            const auto seq = r.u64("seq"), oldest = r.u64("oldest");
+            auto h = r.bytes("hmac");
+            if (h.size() != prev.size()) throw Error(rc::STORAGE_CORRUPT, "the audit chain state is damaged");
+            std::copy(h.begin(), h.end(), prev.begin());
+            first = seq + 1;
+            if (oldest) {
+                for (auto q = oldest; q <= seq; ++q) {
+                    auto b = store_.get(kBufNs, bufKey(q));
+                    if (!b) throw Error(rc::STORAGE_CORRUPT, "audit record " + std::to_string(q) + " is missing from the buffer");
+                    lines.emplace_back(b->begin(), b->end());
+                }
+                auto l = audit::parseLine(lines.front());
+                auto p = l ? audit::fromHex(l->prevHmacHex) : std::nullopt;
+                if (!p || p->size() != prev.size()) throw Error(rc::STORAGE_CORRUPT, "the audit buffer is damaged");
+                std::copy(p->begin(), p->end(), prev.begin());
+                first = oldest;
+            }
+        }
+        journal_->start(first, prev);
+        journal_->append(lines);
+        journal_->waitFlushed(first + lines.size() - 1);
+    }
+    newest_ = journal_->newestSeq();
+    acked_ = journal_->acknowledged();
+    if (oldChain) {
+        store_.transaction([&] {
+            store_.erase(kLogNs, "chain");
+            store_.eraseNamespace(kBufNs);
+        });
+    }
 }
 
 void AuditLog::reload() {
@@ -80,27 +125,6 @@ void AuditLog::syncTo(std::int64_t hostUnixSeconds) {
 
 // ---- the chain and the buffer ------------------------------------------------------------------
 
-AuditLog::Chain AuditLog::chain() const {
-    Chain c;
-    auto b = store_.get(kLogNs, "chain");
-    if (!b) return c;
-    auto r = Record::decode(*b);
-    c.seq = r.u64("seq");
-    c.oldest = r.u64("oldest");
-    auto h = r.bytes("hmac");
-    if (h.size() != c.hmac.size()) throw Error(rc::STORAGE_CORRUPT, "the audit chain state is damaged");
-    std::copy(h.begin(), h.end(), c.hmac.begin());
-    return c;
-}
-
-void AuditLog::saveChain(const Chain& c) {
-    Record r;
-    r.setU64("seq", c.seq);
-    r.setU64("oldest", c.oldest);
-    r.setBytes("hmac", c.hmac);
-    store_.put(kLogNs, "chain", r.encode());
-}
-
 std::optional<SecureBytes> AuditLog::storedOwnSecret() const {
     auto b = store_.get(kLogNs, "secret");
     if (!b) return std::nullopt;
@@ -120,13 +144,23 @@ SecureBytes AuditLog::ownSecret() {
 }
 
 AuditBufferState AuditLog::bufferState() const {
-    auto c = chain();
     AuditBufferState s;
-    s.newestSeq = c.seq;
-    s.oldestBuffered = c.oldest;
-    s.stored = c.oldest ? c.seq - c.oldest + 1 : 0;
+    s.newestSeq = newest_.load();
+    const auto acked = acked_.load();
+    s.oldestBuffered = acked < s.newestSeq ? acked + 1 : 0;
+    s.stored = s.newestSeq - std::min(acked, s.newestSeq);
     s.capacity = capacity_;
     return s;
+}
+
+// The HMAC of the newest record: computed once from the record as stored (the journal
+// keeps lines, whose HMAC field is their predecessor's), then carried by each append.
+std::array<std::uint8_t, 32> AuditLog::tipHmac(const AuditJournal::Tip& tip, std::span<const std::uint8_t> secret) {
+    if (!tip.line) return tip.base;
+    auto l = audit::parseLine(*tip.line);
+    auto prev = l ? audit::fromHex(l->prevHmacHex) : std::nullopt;
+    if (!prev || prev->size() != 32) throw Error(rc::STORAGE_CORRUPT, "the newest audit record is damaged");
+    return auditChainHmac(secret, *tip.line, *prev);
 }
 
 void AuditLog::admit(AuditEvent event) {
@@ -158,6 +192,11 @@ void AuditLog::waitDurable(std::uint64_t ticket) {
     }
     for (const auto& f : failed_)
         if (ticket >= f.first && ticket <= f.last) throw f.error;
+    if (syncEach_) {
+        const auto seq = newest_.load();   // at least this ticket's record
+        lock.unlock();
+        journal_->waitFlushed(seq);
+    }
 }
 
 void AuditLog::commit(std::unique_lock<std::mutex>& lock) {
@@ -169,21 +208,31 @@ void AuditLog::commit(std::unique_lock<std::mutex>& lock) {
     std::uint64_t newest = 0;
     std::optional<Error> error;
     try {
-        const bool ownTransaction = !store_.inTransaction();
         SecureBytes secret;
-        store_.transaction([&] {
-            auto c = chain();
-            secret = ownSecret();
-            for (const auto& s : batch) append(c, secret, s.message, s.time);
-            saveChain(c);
-            newest = c.seq;
-        });
-        // Cached only once it is certainly stored (not inside a caller's transaction that
-        // could still roll back).
-        if (ownTransaction) {
+        {
             std::lock_guard l(commitMu_);
-            if (!secret_) secret_ = std::move(secret);
+            if (secret_) secret = *secret_;
         }
+        if (secret.empty()) {
+            // The first record ever makes the secret; it is cached once certainly stored
+            // (not inside a caller's transaction that could still roll back).
+            const bool ownTransaction = !store_.inTransaction();
+            store_.transaction([&] { secret = ownSecret(); });
+            if (ownTransaction) {
+                std::lock_guard l(commitMu_);
+                if (!secret_) secret_ = secret;
+            }
+        }
+        if (!tip_) tip_ = tipHmac(journal_->tip(), secret);
+        auto seq = newest_.load();
+        auto hmac = *tip_;
+        std::vector<std::string> lines;
+        lines.reserve(batch.size());
+        for (const auto& s : batch) lines.push_back(render(seq, hmac, secret, s.message, s.time));
+        journal_->append(lines);
+        tip_ = hmac;
+        newest_ = seq;
+        newest = seq;
     } catch (const Error& e) {
         error = e;
     } catch (const std::exception& e) {
@@ -200,41 +249,28 @@ void AuditLog::commit(std::unique_lock<std::mutex>& lock) {
     committed_.notify_all();
 }
 
-void AuditLog::append(Chain& c, std::span<const std::uint8_t> secret, const AuditMessage& m, std::int64_t t) {
-    if (c.seq >= audit::kMaxSequence) throw Error(rc::LOG_FULL, "audit sequence numbers are exhausted");
-    const std::uint64_t seq = c.seq + 1;
+// The next record's line; advances `seq` and `hmac` (the chain) past it.
+std::string AuditLog::render(std::uint64_t& seq, std::array<std::uint8_t, 32>& hmac, std::span<const std::uint8_t> secret,
+                             const AuditMessage& m, std::int64_t t) const {
+    if (seq >= audit::kMaxSequence) throw Error(rc::LOG_FULL, "audit sequence numbers are exhausted");
+    ++seq;
     AuditMessage msg = m;
     msg.serial = serial_;
     const auto raw = auditRaw(msg, t, seq);
-    const auto line = audit::renderLine(seq, t, auditText(msg), c.hmac, raw);
-    const auto h = auditChainHmac(secret, line, c.hmac);
-    store_.put(kBufNs, bufKey(seq), asBytes(std::string_view(line)));
-    c.seq = seq;
-    c.hmac = h;
-    if (!c.oldest) c.oldest = seq;
+    auto line = audit::renderLine(seq, t, auditText(msg), hmac, raw);
+    hmac = auditChainHmac(secret, line, hmac);
+    return line;
 }
 
 std::vector<std::pair<std::uint64_t, std::string>> AuditLog::fetch(std::uint64_t after, std::uint32_t max) const {
-    const auto c = chain();
-    std::vector<std::pair<std::uint64_t, std::string>> out;
-    if (!c.oldest) return out;
-    for (std::uint64_t seq = std::max(after + 1, c.oldest); seq <= c.seq && out.size() < max; ++seq) {
-        auto b = store_.get(kBufNs, bufKey(seq));
-        if (!b) throw Error(rc::STORAGE_CORRUPT, "audit record " + std::to_string(seq) + " is missing from the buffer");
-        out.emplace_back(seq, std::string(b->begin(), b->end()));
-    }
-    return out;
+    // Acknowledged records may still sit in a segment not yet dropped: they are not buffered.
+    return journal_->read(std::max(after, acked_.load()), max);
 }
 
 void AuditLog::acknowledge(std::uint64_t upTo) {
-    store_.transaction([&] {
-        auto c = chain();
-        if (!c.oldest || upTo < c.oldest) return;
-        const auto last = std::min(upTo, c.seq);
-        for (std::uint64_t seq = c.oldest; seq <= last; ++seq) store_.erase(kBufNs, bufKey(seq));
-        c.oldest = last == c.seq ? 0 : last + 1;
-        saveChain(c);
-    });
+    std::lock_guard lock(ackMu_);
+    journal_->acknowledge(upTo);
+    acked_ = journal_->acknowledged();
 }
 
 // ---- the log secret ----------------------------------------------------------------------------
@@ -271,8 +307,8 @@ AuditVerifyReport AuditLog::verify(const std::vector<std::string>& lines, std::o
         std::uint64_t last = 0;
         for (auto it = lines.rbegin(); it != lines.rend() && !last; ++it)
             if (auto l = audit::parseLine(*it)) last = l->seq;
-        const auto c = chain();
-        if (last && last <= c.seq) {
+        const auto tip = journal_->tip();
+        if (last && last <= tip.seq) {
             auto next = fetch(last, 1);
             AuditSuccessor s;
             s.where = "the HSM";
@@ -285,8 +321,8 @@ AuditVerifyReport AuditLog::verify(const std::vector<std::string>& lines, std::o
                     successor = s;
                 }
             } else {
-                s.seq = c.seq + 1;
-                s.prevHmac = c.hmac;
+                s.seq = tip.seq + 1;
+                s.prevHmac = tipHmac(tip, secret);
                 successor = s;
             }
         }

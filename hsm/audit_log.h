@@ -4,22 +4,25 @@
 // Persistent state, all in the HSM store (crash-safe, sealed where secret):
 //   auditlog/secret   the 256-bit log secret, sealed under the MTK-derived audit key; made at
 //                     the first logged event; survives zeroize, decommission and factory reset
-//   auditlog/chain    newest sequence number, newest HMAC ("NVRAM"), oldest buffered record
 //   auditlog/clock    the HSM clock's offset from the host clock (audit sync)
-//   auditbuf/<seq>    the buffer: rendered records cbsd has not acknowledged yet
+// and, beside the store, the buffer itself (hsm/audit_journal.h): the rendered records, as
+// append-only segment files; the newest record there (or the newest segment's header) is
+// the chain's tip, whose HMAC the HSM keeps ("NVRAM"). Before this journal the buffer and
+// the tip were store keys (auditbuf/<seq>, auditlog/chain): opening moves them over.
 //   audit/config      event mask and rotation (destroyed with the Auditor by decommission and
 //                     factory reset, kept by zeroize and re-initialization)
 //   audit/verify      an imported log secret, used for verification instead of our own
 //
-// The Hsm calls it under its lock, except waitDurable(): records are committed in batches
-// (group commit) by whichever waiting thread comes first, outside the Hsm's lock, so the
-// fsync of one transaction covers every record staged meanwhile. A record is in the store
-// before the command that made it returns; the sequence number and HMAC are given at commit,
-// inside the transaction, from the chain as stored (a transaction rolled back takes its
-// records with it and the chain stays whole).
+// The Hsm calls it under its lock, except waitDurable(): records are appended in batches
+// (group commit) by whichever waiting thread comes first, outside the Hsm's lock. A record is
+// written to the buffer before the command that made it returns (no crash of hsmd loses
+// it) and flushed to the disk by the journal's flusher within a few ms, or before the
+// command returns with `syncEach` (docs/decisions/audit-durability.md). Sequence numbers
+// and HMACs are given at append, from the chain's tip, in the order records were staged.
 #pragma once
 
 #include "hsm/audit_events.h"
+#include "hsm/audit_journal.h"
 #include "hsm/audit_record.h"
 #include "hsm/audit_verify.h"
 #include "hsm/clock.h"
@@ -30,7 +33,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <optional>
+#include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -76,7 +81,10 @@ struct AuditBufferState {
 
 class AuditLog final : public AuditSink {
 public:
-    AuditLog(Store& store, Keyring& keys, const Clock& clock, std::string serial, std::uint64_t capacity);
+    // `bufferDir`: where the journal keeps the records (in the HSM's state directory).
+    // `syncEach`: a command returns only once its record is flushed to the disk.
+    AuditLog(Store& store, Keyring& keys, const Clock& clock, std::string serial, std::uint64_t capacity,
+             std::filesystem::path bufferDir, bool syncEach = false);
 
     void admit(AuditEvent event) override;
     void record(const AuditMessage& message, bool firstUse = false) override;
@@ -90,8 +98,10 @@ public:
     std::int64_t now() const;
     void syncTo(std::int64_t hostUnixSeconds);
 
+    const std::string& serial() const { return serial_; }
     AuditBufferState bufferState() const;
-    // Records with sequence > after, oldest first, at most `max`.
+    // Records with sequence > after, oldest first, at most `max`. fetch() and acknowledge()
+    // need no outside lock (cbsd's calls must not stall the data plane).
     std::vector<std::pair<std::uint64_t, std::string>> fetch(std::uint64_t after, std::uint32_t max) const;
     // cbsd has them on disk: drop records up to and including `upTo` from the buffer.
     void acknowledge(std::uint64_t upTo);
@@ -121,16 +131,12 @@ public:
     void setListener(std::function<void(std::uint64_t newestSeq)> fn) { listener_ = std::move(fn); }
 
 private:
-    struct Chain {
-        std::uint64_t seq = 0;
-        std::array<std::uint8_t, 32> hmac{};
-        std::uint64_t oldest = 0;   // oldest buffered seq; 0 when the buffer is empty
-    };
-    Chain chain() const;
-    void saveChain(const Chain& c);
+    void openBuffer(std::filesystem::path dir);   // the journal, moving a store-kept buffer over
+    static std::array<std::uint8_t, 32> tipHmac(const AuditJournal::Tip& tip, std::span<const std::uint8_t> secret);
+    std::string render(std::uint64_t& seq, std::array<std::uint8_t, 32>& hmac, std::span<const std::uint8_t> secret,
+                       const AuditMessage& m, std::int64_t t) const;
     SecureBytes ownSecret();                     // made on first use
     std::optional<SecureBytes> storedOwnSecret() const;
-    void append(Chain& c, std::span<const std::uint8_t> secret, const AuditMessage& m, std::int64_t t);
     void commit(std::unique_lock<std::mutex>& lock);   // the leader's turn: one transaction for the queue
 
     Store& store_;
@@ -138,6 +144,11 @@ private:
     const Clock& clock_;
     std::string serial_;
     std::uint64_t capacity_;
+    bool syncEach_;
+    std::unique_ptr<AuditJournal> journal_;
+    std::atomic<std::uint64_t> newest_{0};   // newest sequence written
+    std::atomic<std::uint64_t> acked_{0};    // newest sequence cbsd has on disk
+    std::mutex ackMu_;                       // one acknowledgement at a time
     std::function<void(std::uint64_t)> listener_;
     std::atomic<std::uint32_t> mask_{0};   // the configured event mask, for mayLog()
     std::mutex usedMu_;
@@ -159,6 +170,7 @@ private:
     std::vector<Staged> staged_;
     std::uint64_t nextTicket_ = 1, doneTicket_ = 0;
     bool committing_ = false;
+    std::optional<std::array<std::uint8_t, 32>> tip_;   // the newest record's HMAC; the leader's
     std::vector<Failed> failed_;           // the last few batches that did not commit
     std::optional<SecureBytes> secret_;    // our own secret once it is committed
 };

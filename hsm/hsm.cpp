@@ -104,7 +104,8 @@ Hsm::Hsm(HsmConfig config) : config_(std::move(config)) {
             savePolicies("policies", pol);
         }
     });
-    auditLog_ = std::make_unique<AuditLog>(*store_, *keys_, *clock_, state().str("serial"), config_.auditCapacity);
+    auditLog_ = std::make_unique<AuditLog>(*store_, *keys_, *clock_, state().str("serial"), config_.auditCapacity,
+                                           config_.stateDir / "audit-buffer", config_.auditSyncEach);
     audit_ = config_.auditSink ? config_.auditSink : auditLog_.get();
 }
 

@@ -37,6 +37,7 @@ struct HsmConfig {
     Clock* clock = nullptr;                   // nullptr: the system clock
     AuditSink* auditSink = nullptr;           // nullptr: the HSM's own audit log (hsm/audit_log.h)
     std::uint64_t auditCapacity = kDefaultAuditCapacity;   // records the HSM buffers for cbsd
+    bool auditSyncEach = false;   // a command returns once its record is on the disk, not only written
 };
 
 inline constexpr std::uint64_t kPartitionOverheadBytes = 9216;   // ~9 KB per partition (ch.10)

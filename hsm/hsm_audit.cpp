@@ -30,7 +30,7 @@ std::string Hsm::auditWho(const SessionId& s) const {
 
 AuditMessage Hsm::auditMessage(AuditEvent e, const SessionId& s, std::uint32_t rc, AuditNote note) const {
     AuditMessage m;
-    m.serial = state().str("serial");
+    m.serial = auditLog_->serial();   // fixed at the first power-up; no store read per record
     if (auto it = origins_.find(s); it != origins_.end()) m.origin = it->second;
     m.origin.session = auditSessionNumber(s);
     m.who = note.who.empty() ? auditWho(s) : note.who;
@@ -72,7 +72,7 @@ void Hsm::auditRecord(const SessionId& s, AuditEvent e, std::uint32_t rc, std::s
         std::lock_guard lock(mu_);
         AuditMessage m;
         if (firstUse) {
-            m.serial = state().str("serial");
+            m.serial = auditLog_->serial();
             if (auto it = origins_.find(s); it != origins_.end()) m.origin = it->second;
             m.origin.session = auditSessionNumber(s);
             m.event = e;
@@ -291,16 +291,17 @@ AuditVerifyReport Hsm::verifyAuditLog(const SessionId& s, const std::vector<std:
 
 // ---- cbsd ------------------------------------------------------------------------------------------
 
+// Without the HSM's lock while reading and acknowledging: cbsd's calls come every few ms
+// under load, and the data plane stages its records under that lock.
 std::vector<std::pair<std::uint64_t, std::string>> Hsm::fetchAuditRecords(std::uint64_t after, std::uint32_t max) {
-    std::lock_guard lock(mu_);
-    lastAuditFetch_ = auditLog_->now();
+    {
+        std::lock_guard lock(mu_);
+        lastAuditFetch_ = auditLog_->now();
+    }
     return auditLog_->fetch(after, max);
 }
 
-void Hsm::acknowledgeAuditRecords(std::uint64_t upTo) {
-    std::lock_guard lock(mu_);
-    auditLog_->acknowledge(upTo);
-}
+void Hsm::acknowledgeAuditRecords(std::uint64_t upTo) { auditLog_->acknowledge(upTo); }
 
 AuditBufferState Hsm::auditBuffer() const {
     std::lock_guard lock(mu_);

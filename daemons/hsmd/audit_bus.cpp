@@ -28,6 +28,8 @@ auto translate(Fn&& fn) -> decltype(fn()) {
     }
 }
 
+constexpr auto kMinSignalInterval = std::chrono::milliseconds(2);
+
 } // namespace
 
 AuditBus::AuditBus(sdbus::IConnection& conn, hsm::Hsm& hsm, RoleMap& roles, WorkQueue& work, std::set<uid_t> cbsUids,
@@ -37,11 +39,13 @@ AuditBus::AuditBus(sdbus::IConnection& conn, hsm::Hsm& hsm, RoleMap& roles, Work
     notifier_ = std::thread([this] { notifyLoop(); });
     // Called inside the core's lock: only note the newest sequence; the notifier emits.
     hsm_.setAuditListener([this](std::uint64_t seq) {
+        bool wake;
         {
             std::lock_guard lock(notifyMu_);
+            wake = !pending_;   // already pending: the notifier will see this one too
             pending_ = std::max(pending_, seq);
         }
-        notifyCv_.notify_one();
+        if (wake) notifyCv_.notify_one();
     });
     registerAdaptor();
 }
@@ -71,6 +75,9 @@ void AuditBus::notifyLoop() {
             syslog(LOG_WARNING, "cannot signal RecordsAvailable: %s", e.what());
         }
         lock.lock();
+        // At most one signal per interval: under load, records come faster than a bus round
+        // trip, and cbsd fetches everything new at each signal anyway.
+        notifyCv_.wait_for(lock, kMinSignalInterval, [this] { return stopping_; });
     }
 }
 

@@ -5,6 +5,8 @@
 // zeroize and what factory reset and decommission destroy, and the Auditor/SO separation.
 #include "dataplane_support.h"
 #include "hsm_test_support.h"
+#include "hsm/record.h"
+#include "hsm/store.h"
 #include "luna/audit_line.h"
 
 #include <algorithm>
@@ -209,6 +211,19 @@ BOOST_AUTO_TEST_CASE(fetch_acknowledge_and_restart) {
     BOOST_CHECK(env->fetchAuditRecords(0, 10).empty());
 }
 
+// hsmd --audit-sync-each: a command returns once its record is flushed, not only written.
+BOOST_AUTO_TEST_CASE(sync_each_returns_after_the_flush) {
+    HsmEnv env;
+    auto cfg = env.config();
+    cfg.auditSyncEach = true;
+    env.hsm.reset();
+    env.hsm = std::make_unique<Hsm>(cfg);
+    for (int i = 0; i < 3; ++i) env->zeroize();
+    BOOST_CHECK_EQUAL(env->auditBuffer().stored, 3u);
+    env.restart();   // and the records are there for the next start
+    BOOST_CHECK_EQUAL(lines(*env).size(), 3u);
+}
+
 // ch.1 LOG FULL: commands whose results must be logged fail with CKR_LOG_FULL, except
 // factory reset, zeroize, login, logout, open/close session and get/set audit config.
 BOOST_AUTO_TEST_CASE(full_log_refuses_what_must_be_logged) {
@@ -357,6 +372,53 @@ BOOST_AUTO_TEST_CASE(own_log_verifies_and_truncation_is_caught) {
     r = env->verifyAuditLog(kAu, first, all[5], false);   // record 5 cut from the end of the file
     BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
     BOOST_CHECK(r.problems[0].kind == AuditProblemKind::Truncated);
+}
+
+// An HSM whose buffer and chain tip were store keys (before the journal) moves them into the
+// journal when it starts: the records come back, the chain continues and the log verifies.
+BOOST_AUTO_TEST_CASE(a_buffer_kept_in_the_store_moves_to_the_journal) {
+    HsmEnv env;
+    initAndLogin(*env, kSo);
+    auditorIn(*env);
+    env->setAuditSettings(kAu, audit::kAllBits, std::nullopt);
+    for (int i = 0; i < 3; ++i) env->createPartition(kSo, "p" + std::to_string(i), std::nullopt, false);
+    const auto all = lines(*env);
+    const auto newest = env->auditBuffer().newestSeq;
+    BOOST_REQUIRE_EQUAL(all.size(), newest);
+    env.hsm.reset();
+    const auto state = env.dir.path() / "state";
+    {
+        // The old layout: records 2..newest buffered (1 acknowledged), the tip in auditlog/chain.
+        Store st(state / "hsm.db");
+        st.transaction([&] {
+            for (std::uint64_t q = 2; q <= newest; ++q) {
+                char key[24];
+                std::snprintf(key, sizeof key, "%020llu", static_cast<unsigned long long>(q));
+                st.put("auditbuf", key, luna::hsm::asBytes(std::string_view(all[q - 1])));
+            }
+            Record c;
+            c.setU64("seq", newest);
+            c.setU64("oldest", 2);
+            c.setBytes("hmac", std::array<std::uint8_t, 32>{});   // unused while records are buffered
+            st.put("auditlog", "chain", c.encode());
+        });
+    }
+    std::filesystem::remove_all(state / "audit-buffer");   // with its acknowledged position
+    env.restart();
+    auto moved = env->fetchAuditRecords(0, 100000);
+    BOOST_REQUIRE_EQUAL(moved.size(), newest - 1);
+    BOOST_CHECK_EQUAL(moved.front().first, 2u);
+    BOOST_CHECK_EQUAL(moved.back().second, all.back());
+    env->loginAuditor(kAu, kAuditPw);   // logged: the chain continues from the moved tip
+    auto whole = lines(*env);
+    BOOST_CHECK_GT(whole.size(), moved.size());
+    whole.insert(whole.begin(), all.front());
+    auto r = env->verifyAuditLog(kAu, whole, std::nullopt, false);
+    BOOST_CHECK(r.ok());
+    env.hsm.reset();
+    Store st(state / "hsm.db");
+    BOOST_CHECK(st.list("auditbuf").empty());
+    BOOST_CHECK(!st.get("auditlog", "chain"));
 }
 
 BOOST_AUTO_TEST_CASE(export_import_between_hsms_of_one_domain) {

@@ -1,0 +1,108 @@
+// The HSM's audit buffer on disk (seed ch.1, "the HSM's internal buffer"): the rendered
+// records cbsd has not taken yet, kept as append-only segment files in the state directory.
+//
+// Why files and not the SQLite store: a record must be out of hsmd's memory before the
+// command that made it returns (a crash of hsmd loses none), and with every category logged
+// that is one record per signature — tens of thousands a second. One write(2) per batch of
+// records costs a few µs; a store transaction per batch costs tens of µs plus an fsync.
+// Power-cut durability comes from a flusher thread that fdatasync()s whatever was written,
+// continuously, so the records not yet on the platter are at most one flush old (~1-3 ms
+// here); with `syncEach` a command waits for that flush too (docs/decisions/audit-durability.md).
+//
+// Layout: <dir>/seg-<first seq, 20 digits>.log, each a 93-byte header
+//   "LASEG1 <first seq, 20 digits> <HMAC before the first record, 64 hex>\n"
+// then whole 448-byte lines (luna/audit_line.h), consecutive sequence numbers. A new segment
+// starts every kSegmentRecords records; segments whose records are all acknowledged are
+// deleted, except the newest (its header or last line carries the chain forward); <dir>/acked
+// says how far cbsd has them.
+// Opening repairs a torn end (a write cut by a power loss): the partial or unreadable last
+// lines are cut (only a power loss tears a write, and only in the not yet flushed end).
+// One appender at a time (AuditLog's group commit); reads and the flusher run beside it.
+#pragma once
+
+#include <array>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace luna::hsm {
+
+class AuditJournal {
+public:
+    static constexpr std::uint64_t kSegmentRecords = 4096;
+    using Hmac = std::array<std::uint8_t, 32>;
+
+    // Opens the segments in `dir` (created if absent); with none there, the journal stays
+    // empty until start() says where the chain begins.
+    explicit AuditJournal(std::filesystem::path dir);
+    ~AuditJournal();   // flushes what was written, stops the flusher
+    AuditJournal(const AuditJournal&) = delete;
+    AuditJournal& operator=(const AuditJournal&) = delete;
+
+    bool opened() const { return !segments_.empty(); }
+    // An empty journal whose next record is `firstSeq`, chained from `prevHmac`.
+    void start(std::uint64_t firstSeq, const Hmac& prevHmac);
+
+    // Newest sequence number written (first - 1 when no record was written yet).
+    std::uint64_t newestSeq() const;
+    std::uint64_t oldestSeq() const;   // first record still kept
+    // The chain's tip as stored: the newest line, or when there is none, the HMAC the
+    // next record chains from (the newest segment's header).
+    struct Tip {
+        std::uint64_t seq = 0;
+        std::optional<std::string> line;
+        Hmac base{};
+    };
+    Tip tip() const;
+
+    // Appends consecutive records (`lines[i]` is newestSeq() + 1 + i); returns when they
+    // are written (in the kernel: a crash of this process cannot lose them).
+    void append(const std::vector<std::string>& lines);
+    // Returns when every record up to `seq` is flushed to the disk.
+    void waitFlushed(std::uint64_t seq);
+
+    // Records with sequence > after, oldest first, at most `max`.
+    std::vector<std::pair<std::uint64_t, std::string>> read(std::uint64_t after, std::uint32_t max) const;
+    // cbsd has the records up to `seq` on its disk: remembers it (<dir>/acked) and deletes the
+    // segments whose records are all acknowledged (never the newest). The file is not
+    // flushed: after a power cut it may name an older record, and cbsd, which fetches after
+    // its own cursor, is not given anything twice for it.
+    void acknowledge(std::uint64_t seq);
+    // The acknowledged position as last remembered (oldestSeq() - 1 if none).
+    std::uint64_t acknowledged() const;
+
+private:
+    struct Segment {
+        std::filesystem::path path;
+        std::uint64_t first = 0;
+        std::uint64_t count = 0;
+    };
+    void openSegments();
+    void repairTail(Segment& s);
+    void newSegment(std::uint64_t first, const Hmac& prev);   // under mu_
+    void flushLoop();
+    void dropThrough(std::uint64_t seq);   // under mu_
+
+    std::filesystem::path dir_;
+    mutable std::mutex mu_;
+    std::condition_variable written_;    // the flusher waits for work
+    std::condition_variable flushed_;    // waitFlushed() waits for the flusher
+    std::map<std::uint64_t, Segment> segments_;   // by first sequence
+    int fd_ = -1;                         // the newest segment, open for appending
+    std::vector<int> retired_;            // older segments' descriptors the flusher still syncs
+    bool dirDirty_ = false;               // a segment was created: the directory needs a sync
+    std::uint64_t newest_ = 0;            // written
+    std::uint64_t flushedSeq_ = 0;        // on the disk
+    std::uint64_t acked_ = 0;             // acknowledged by cbsd
+    bool stop_ = false;
+    std::thread flusher_;
+};
+
+} // namespace luna::hsm

@@ -1,0 +1,232 @@
+#define BOOST_TEST_MODULE audit_journal
+// The HSM's audit buffer on disk (hsm/audit_journal.h): records come back in order across
+// reopening and segment boundaries, acknowledged segments go, a torn end (power cut in the
+// middle of a write) is cut back to whole records, and a record whose append returned
+// survives a kill -9 of the writer at any moment.
+#include "hsm/audit_journal.h"
+#include "hsm_test_support.h"
+#include "luna/audit_line.h"
+
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+
+using namespace luna::hsm;
+using namespace luna::hsm::test;
+namespace audit = luna::audit;
+
+namespace {
+
+std::string line(std::uint64_t seq) {
+    std::array<std::uint8_t, 32> prev{};
+    prev[0] = static_cast<std::uint8_t>(seq);   // tells records apart in the HMAC field
+    std::array<std::uint8_t, 48> raw{};
+    return audit::renderLine(seq, 1700000000 + static_cast<std::int64_t>(seq), "record " + std::to_string(seq), prev,
+                             raw);
+}
+
+std::vector<std::string> lines(std::uint64_t first, std::uint64_t n) {
+    std::vector<std::string> out;
+    for (std::uint64_t s = first; s < first + n; ++s) out.push_back(line(s));
+    return out;
+}
+
+std::size_t segmentFiles(const std::filesystem::path& dir) {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        if (e.path().filename().string().rfind("seg-", 0) == 0) ++n;
+    return n;
+}
+
+std::filesystem::path newestSegment(const std::filesystem::path& dir) {
+    std::filesystem::path best;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        if (e.path().filename().string().rfind("seg-", 0) == 0 && e.path() > best) best = e.path();
+    return best;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(records_come_back_in_order_across_segments_and_reopening) {
+    TempDir t;
+    const auto dir = t.path() / "buf";
+    const auto n = AuditJournal::kSegmentRecords + 100;
+    {
+        AuditJournal j(dir);
+        BOOST_CHECK(!j.opened());
+        j.start(1, {});
+        BOOST_CHECK_EQUAL(j.newestSeq(), 0u);
+        BOOST_CHECK(!j.tip().line);
+        auto all = lines(1, n);
+        // In uneven batches, one crossing the segment boundary.
+        std::vector<std::string> a(all.begin(), all.begin() + 7), b(all.begin() + 7, all.end());
+        j.append(a);
+        j.append(b);
+        BOOST_CHECK_EQUAL(j.newestSeq(), n);
+    }
+    BOOST_CHECK_EQUAL(segmentFiles(dir), 2u);
+    AuditJournal j(dir);
+    BOOST_REQUIRE(j.opened());
+    BOOST_CHECK_EQUAL(j.newestSeq(), n);
+    BOOST_CHECK_EQUAL(*j.tip().line, line(n));
+    auto got = j.read(0, static_cast<std::uint32_t>(n + 10));
+    BOOST_REQUIRE_EQUAL(got.size(), n);
+    for (std::uint64_t i = 0; i < n; ++i) {
+        BOOST_CHECK_EQUAL(got[i].first, i + 1);
+        if (got[i].second != line(i + 1)) BOOST_FAIL("record " << i + 1 << " differs");
+    }
+    auto mid = j.read(AuditJournal::kSegmentRecords - 2, 5);   // across the boundary
+    BOOST_REQUIRE_EQUAL(mid.size(), 5u);
+    BOOST_CHECK_EQUAL(mid.front().first, AuditJournal::kSegmentRecords - 1);
+    BOOST_CHECK_EQUAL(mid.back().first, AuditJournal::kSegmentRecords + 3);
+    j.append(lines(n + 1, 1));
+    BOOST_CHECK_EQUAL(j.read(n, 10).size(), 1u);
+}
+
+BOOST_AUTO_TEST_CASE(acknowledged_segments_are_deleted_but_never_the_newest) {
+    TempDir t;
+    const auto dir = t.path() / "buf";
+    AuditJournal j(dir);
+    j.start(1, {});
+    const auto n = 2 * AuditJournal::kSegmentRecords + 10;
+    j.append(lines(1, n));
+    BOOST_CHECK_EQUAL(segmentFiles(dir), 3u);
+    j.acknowledge(AuditJournal::kSegmentRecords - 1);   // the first segment is not all acknowledged
+    BOOST_CHECK_EQUAL(segmentFiles(dir), 3u);
+    j.acknowledge(AuditJournal::kSegmentRecords);
+    BOOST_CHECK_EQUAL(segmentFiles(dir), 2u);
+    BOOST_CHECK_EQUAL(j.oldestSeq(), AuditJournal::kSegmentRecords + 1);
+    j.acknowledge(n - 5);
+    BOOST_CHECK_EQUAL(segmentFiles(dir), 1u);   // the newest stays: it carries the chain
+    BOOST_CHECK_EQUAL(*j.tip().line, line(n));
+    j.acknowledge(n - 6);   // never backwards
+    BOOST_CHECK_EQUAL(j.acknowledged(), n - 5);
+}
+
+BOOST_AUTO_TEST_CASE(the_acknowledged_position_survives_reopening) {
+    TempDir t;
+    const auto dir = t.path() / "buf";
+    {
+        AuditJournal j(dir);
+        j.start(1, {});
+        BOOST_CHECK_EQUAL(j.acknowledged(), 0u);
+        j.append(lines(1, 20));
+        j.acknowledge(12);
+        j.acknowledge(99);   // past the newest: only what exists
+        BOOST_CHECK_EQUAL(j.acknowledged(), 20u);
+    }
+    {
+        AuditJournal j(dir);
+        BOOST_CHECK_EQUAL(j.acknowledged(), 20u);
+    }
+    // A damaged position (a power cut in the middle of replacing it) counts as nothing acknowledged.
+    std::ofstream(dir / "acked") << "garbage";
+    AuditJournal j(dir);
+    BOOST_CHECK_EQUAL(j.acknowledged(), 0u);
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_journal_keeps_where_the_chain_continues) {
+    TempDir t;
+    AuditJournal::Hmac h{};
+    h.fill(0xab);
+    {
+        AuditJournal j(t.path() / "buf");
+        j.start(42, h);
+    }
+    AuditJournal j(t.path() / "buf");
+    BOOST_CHECK_EQUAL(j.newestSeq(), 41u);
+    auto tip = j.tip();
+    BOOST_CHECK(!tip.line);
+    BOOST_CHECK(tip.base == h);
+    BOOST_CHECK_THROW(j.append(lines(43, 1)), luna::Error);   // not the next sequence: refused below
+}
+
+BOOST_AUTO_TEST_CASE(a_torn_end_is_cut_back_to_whole_records) {
+    TempDir t;
+    const auto dir = t.path() / "buf";
+    {
+        AuditJournal j(dir);
+        j.start(1, {});
+        j.append(lines(1, 10));
+    }
+    const auto seg = newestSegment(dir);
+    const auto whole = std::filesystem::file_size(seg);
+    {
+        // Half a record, then (reopened) a record's worth of zeros: what a power cut can leave.
+        std::ofstream f(seg, std::ios::binary | std::ios::app);
+        f << line(11).substr(0, 200);
+    }
+    {
+        AuditJournal j(dir);
+        BOOST_CHECK_EQUAL(j.newestSeq(), 10u);
+        BOOST_CHECK_EQUAL(std::filesystem::file_size(seg), whole);
+    }
+    {
+        std::ofstream f(seg, std::ios::binary | std::ios::app);
+        f << std::string(audit::kLineBytes, '\0');
+    }
+    AuditJournal j(dir);
+    BOOST_CHECK_EQUAL(j.newestSeq(), 10u);
+    j.append(lines(11, 2));
+    auto got = j.read(9, 10);
+    BOOST_REQUIRE_EQUAL(got.size(), 3u);
+    BOOST_CHECK_EQUAL(got[1].second, line(11));
+    BOOST_CHECK_EQUAL(got[2].first, 12u);
+}
+
+// The promise the data plane relies on: once append() returned, a crash of the process
+// cannot take the record back. A child appends and reports each sequence number; it is
+// killed at a random moment; every reported number must be there, in order.
+BOOST_AUTO_TEST_CASE(kill_9_after_append_returned_loses_nothing) {
+    TempDir t;
+    const auto dir = t.path() / "buf";
+    {
+        AuditJournal j(dir);
+        j.start(1, {});
+    }
+    std::mt19937 rng(12345);
+    std::uint64_t reported = 0;
+    for (int round = 0; round < 15; ++round) {
+        int fds[2];
+        BOOST_REQUIRE(::pipe(fds) == 0);
+        const pid_t pid = ::fork();
+        BOOST_REQUIRE(pid >= 0);
+        if (pid == 0) {
+            ::close(fds[0]);
+            AuditJournal j(dir);
+            for (std::uint64_t s = j.newestSeq() + 1;; ++s) {
+                j.append(lines(s, 1 + s % 3));
+                s += s % 3;
+                if (::write(fds[1], &s, sizeof s) != sizeof s) ::_exit(1);
+            }
+        }
+        ::close(fds[1]);
+        ::usleep(std::uniform_int_distribution<int>(2000, 30000)(rng));
+        ::kill(pid, SIGKILL);
+        std::uint64_t s = 0;
+        while (::read(fds[0], &s, sizeof s) == sizeof s) reported = std::max(reported, s);
+        ::close(fds[0]);
+        ::waitpid(pid, nullptr, 0);
+        AuditJournal j(dir);
+        BOOST_REQUIRE_GE(j.newestSeq(), reported);
+        auto all = j.read(0, 1u << 30);
+        BOOST_REQUIRE_EQUAL(all.size(), j.newestSeq());
+        for (std::uint64_t i = 0; i < all.size(); ++i)
+            if (all[i].first != i + 1 || all[i].second != line(i + 1)) BOOST_FAIL("record " << i + 1 << " lost or damaged");
+    }
+    BOOST_TEST_MESSAGE("records written across the kills: " << reported);
+    BOOST_CHECK_GT(reported, 0u);
+}
+
+BOOST_AUTO_TEST_CASE(flushed_means_on_disk_after_the_flusher_ran) {
+    TempDir t;
+    AuditJournal j(t.path() / "buf");
+    j.start(1, {});
+    j.append(lines(1, 3));
+    j.waitFlushed(3);   // returns: the flusher synced what was written
+    BOOST_CHECK_EQUAL(j.newestSeq(), 3u);
+}
