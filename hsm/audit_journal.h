@@ -5,9 +5,10 @@
 // command that made it returns (a crash of hsmd loses none), and with every category logged
 // that is one record per signature — tens of thousands a second. One write(2) per batch of
 // records costs a few µs; a store transaction per batch costs tens of µs plus an fsync.
-// Power-cut durability comes from a flusher thread that fdatasync()s whatever was written,
-// continuously, so the records not yet on the platter are at most one flush old (~1-3 ms
-// here); with `syncEach` a command waits for that flush too (docs/decisions/audit-durability.md).
+// Power-cut durability comes from a flusher thread that fdatasync()s whatever was written
+// every kFlushInterval, so the records not yet on the platter are at most about that old;
+// a caller of waitFlushed() (hsmd --audit-sync-each) has its flush started at once
+// (docs/decisions/audit-durability.md).
 //
 // Layout: <dir>/seg-<first seq, 20 digits>.log, each a 93-byte header
 //   "LASEG1 <first seq, 20 digits> <HMAC before the first record, 64 hex>\n"
@@ -21,6 +22,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -37,6 +39,10 @@ namespace luna::hsm {
 class AuditJournal {
 public:
     static constexpr std::uint64_t kSegmentRecords = 4096;
+    // Between two flushes while nobody waits for one: each flush costs the writer's core the
+    // page write-back and a journal commit, so continuous flushing under load costs more CPU
+    // than the records themselves.
+    static constexpr std::chrono::milliseconds kFlushInterval{10};
     using Hmac = std::array<std::uint8_t, 32>;
 
     // Opens the segments in `dir` (created if absent); with none there, the journal stays
@@ -89,11 +95,16 @@ private:
     void newSegment(std::uint64_t first, const Hmac& prev);   // under mu_
     void flushLoop();
     void dropThrough(std::uint64_t seq);   // under mu_
+    void saveAcknowledged(std::uint64_t seq) const;
 
     std::filesystem::path dir_;
     mutable std::mutex mu_;
     std::condition_variable written_;    // the flusher waits for work
+    std::condition_variable hurry_;      // the flusher's pause between flushes ends early
     std::condition_variable flushed_;    // waitFlushed() waits for the flusher
+    bool flusherIdle_ = false;            // waiting for work: an append must wake it
+    int flushWaiters_ = 0;                // callers in waitFlushed()
+    bool ackDirty_ = false;               // acked_ changed since the flusher last saved it
     std::map<std::uint64_t, Segment> segments_;   // by first sequence
     int fd_ = -1;                         // the newest segment, open for appending
     std::vector<int> retired_;            // older segments' descriptors the flusher still syncs

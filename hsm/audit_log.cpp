@@ -224,11 +224,12 @@ void AuditLog::commit(std::unique_lock<std::mutex>& lock) {
             }
         }
         if (!tip_) tip_ = tipHmac(journal_->tip(), secret);
+        if (!mac_) mac_ = std::make_unique<AuditChainMac>(secret);   // our secret never changes
         auto seq = newest_.load();
         auto hmac = *tip_;
         std::vector<std::string> lines;
         lines.reserve(batch.size());
-        for (const auto& s : batch) lines.push_back(render(seq, hmac, secret, s.message, s.time));
+        for (const auto& s : batch) lines.push_back(render(seq, hmac, *mac_, s.message, s.time));
         journal_->append(lines);
         tip_ = hmac;
         newest_ = seq;
@@ -250,7 +251,7 @@ void AuditLog::commit(std::unique_lock<std::mutex>& lock) {
 }
 
 // The next record's line; advances `seq` and `hmac` (the chain) past it.
-std::string AuditLog::render(std::uint64_t& seq, std::array<std::uint8_t, 32>& hmac, std::span<const std::uint8_t> secret,
+std::string AuditLog::render(std::uint64_t& seq, std::array<std::uint8_t, 32>& hmac, const AuditChainMac& mac,
                              const AuditMessage& m, std::int64_t t) const {
     if (seq >= audit::kMaxSequence) throw Error(rc::LOG_FULL, "audit sequence numbers are exhausted");
     ++seq;
@@ -258,7 +259,7 @@ std::string AuditLog::render(std::uint64_t& seq, std::array<std::uint8_t, 32>& h
     msg.serial = serial_;
     const auto raw = auditRaw(msg, t, seq);
     auto line = audit::renderLine(seq, t, auditText(msg), hmac, raw);
-    hmac = auditChainHmac(secret, line, hmac);
+    hmac = mac(line, hmac);
     return line;
 }
 

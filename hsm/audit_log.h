@@ -133,7 +133,7 @@ public:
 private:
     void openBuffer(std::filesystem::path dir);   // the journal, moving a store-kept buffer over
     static std::array<std::uint8_t, 32> tipHmac(const AuditJournal::Tip& tip, std::span<const std::uint8_t> secret);
-    std::string render(std::uint64_t& seq, std::array<std::uint8_t, 32>& hmac, std::span<const std::uint8_t> secret,
+    std::string render(std::uint64_t& seq, std::array<std::uint8_t, 32>& hmac, const AuditChainMac& mac,
                        const AuditMessage& m, std::int64_t t) const;
     SecureBytes ownSecret();                     // made on first use
     std::optional<SecureBytes> storedOwnSecret() const;
@@ -171,6 +171,7 @@ private:
     std::uint64_t nextTicket_ = 1, doneTicket_ = 0;
     bool committing_ = false;
     std::optional<std::array<std::uint8_t, 32>> tip_;   // the newest record's HMAC; the leader's
+    std::unique_ptr<AuditChainMac> mac_;                 // keyed with our secret; the leader's
     std::vector<Failed> failed_;           // the last few batches that did not commit
     std::optional<SecureBytes> secret_;    // our own secret once it is committed
 };

@@ -52,23 +52,48 @@ std::array<std::uint8_t, 48> auditRaw(const AuditMessage& m, std::int64_t time, 
     return raw;
 }
 
-std::array<std::uint8_t, 32> auditChainHmac(std::span<const std::uint8_t> secret, std::string_view line,
-                                            std::span<const std::uint8_t> prev) {
-    // The HMAC implementation is fetched once; each call gets its own context.
+namespace {
+
+EVP_MAC_CTX* keyedHmac(std::span<const std::uint8_t> secret) {
+    // The HMAC implementation is fetched once; each key gets its own context.
     static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0), OSSL_PARAM_construct_end()};
+    EVP_MAC_CTX* ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
+    if (!ctx || EVP_MAC_init(ctx, secret.data(), secret.size(), params) != 1) {
+        EVP_MAC_CTX_free(ctx);
+        throw Error(rc::DEVICE_ERROR, "HMAC-SHA256 failed");
+    }
+    return ctx;
+}
+
+std::array<std::uint8_t, 32> finish(EVP_MAC_CTX* ctx, std::string_view line, std::span<const std::uint8_t> prev) {
     const auto part = audit::signedPart(line);
     std::array<std::uint8_t, 32> out{};
     std::size_t len = 0;
-    char digest[] = "SHA256";
-    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0), OSSL_PARAM_construct_end()};
-    std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(mac ? EVP_MAC_CTX_new(mac) : nullptr,
-                                                                  &EVP_MAC_CTX_free);
-    const bool ok = ctx && EVP_MAC_init(ctx.get(), secret.data(), secret.size(), params) == 1 &&
-                    EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(part.data()), part.size()) == 1 &&
-                    EVP_MAC_update(ctx.get(), prev.data(), prev.size()) == 1 &&
-                    EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) == 1;
+    const bool ok = EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(part.data()), part.size()) == 1 &&
+                    EVP_MAC_update(ctx, prev.data(), prev.size()) == 1 &&
+                    EVP_MAC_final(ctx, out.data(), &len, out.size()) == 1;
     if (!ok || len != out.size()) throw Error(rc::DEVICE_ERROR, "HMAC-SHA256 failed");
     return out;
+}
+
+} // namespace
+
+std::array<std::uint8_t, 32> auditChainHmac(std::span<const std::uint8_t> secret, std::string_view line,
+                                            std::span<const std::uint8_t> prev) {
+    std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(keyedHmac(secret), &EVP_MAC_CTX_free);
+    return finish(ctx.get(), line, prev);
+}
+
+AuditChainMac::AuditChainMac(std::span<const std::uint8_t> secret) : keyed_(keyedHmac(secret)) {}
+
+AuditChainMac::~AuditChainMac() { EVP_MAC_CTX_free(keyed_); }
+
+std::array<std::uint8_t, 32> AuditChainMac::operator()(std::string_view line, std::span<const std::uint8_t> prev) const {
+    std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(EVP_MAC_CTX_dup(keyed_), &EVP_MAC_CTX_free);
+    if (!ctx) throw Error(rc::DEVICE_ERROR, "HMAC-SHA256 failed");
+    return finish(ctx.get(), line, prev);
 }
 
 std::uint32_t auditSessionNumber(std::string_view sessionId) {

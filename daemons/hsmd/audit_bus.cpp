@@ -28,7 +28,7 @@ auto translate(Fn&& fn) -> decltype(fn()) {
     }
 }
 
-constexpr auto kMinSignalInterval = std::chrono::milliseconds(2);
+constexpr auto kMinSignalInterval = std::chrono::milliseconds(10);
 
 } // namespace
 

@@ -171,6 +171,21 @@ BOOST_AUTO_TEST_SUITE(hmac_chain)
 
 // H_n = HMAC-SHA256(secret, line_n without its HMAC field and '\n' || H_n-1), computed here
 // with OpenSSL directly, independently of auditChainHmac.
+// The keyed context the HSM reuses for its own records gives the same HMACs, record after record.
+BOOST_AUTO_TEST_CASE(reused_keyed_context_matches) {
+    auto lines = chain(kSecret, 6);
+    AuditChainMac mac(kSecret);
+    std::array<std::uint8_t, 32> prev{};
+    for (const auto& l : lines) {
+        const auto a = mac(l, prev), b = auditChainHmac(kSecret, l, prev);
+        BOOST_CHECK(a == b);
+        prev = a;
+    }
+    std::array<std::uint8_t, 32> other{};
+    other.fill(1);
+    BOOST_CHECK(AuditChainMac(other)(lines[0], {}) != mac(lines[0], {}));
+}
+
 BOOST_AUTO_TEST_CASE(each_record_carries_the_previous_hmac) {
     auto lines = chain(kSecret, 5);
     std::array<std::uint8_t, 32> prev{};
