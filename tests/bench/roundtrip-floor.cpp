@@ -1,7 +1,7 @@
 // roundtrip-floor: what the data plane's topology costs on this machine with no crypto and no
 // protocol in it (issue 4, "Speed"; tools/bench-compare prints it as the "floor").
 //
-//   roundtrip-floor [-t SECONDS] [-n THREADS] [-s BYTES] [-tls] [-handoff]
+//   roundtrip-floor [-t SECONDS] [-n THREADS] [-s BYTES] [-tls] [-handoff | -team]
 //
 // Three processes, the same shape as client -> ntlsd -> hsmd:
 //   client  THREADS threads, each with its own loopback TCP connection (TLS 1.3 with -tls),
@@ -53,6 +53,7 @@ struct Options {
     std::size_t bytes = 128;
     bool tls = false;
     bool handoff = false;
+    bool team = false;
 };
 
 [[noreturn]] void die(const std::string& what) {
@@ -121,6 +122,35 @@ SSL_CTX* clientContext() {
 }
 
 // ---- server (hsmd's place) ----
+
+// -team: every thread of a small team waits in epoll_wait (EPOLLEXCLUSIVE: the kernel wakes one
+// per datagram), receives under a mutex (the order of arrival) and answers itself.
+[[noreturn]] void runTeamServer(int fd) {
+    std::mutex readMu;
+    auto member = [&] {
+        const int ep = ::epoll_create1(0);
+        epoll_event e{};
+        e.events = EPOLLIN | EPOLLEXCLUSIVE;
+        ::epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
+        std::vector<std::uint8_t> buf(100000);
+        for (;;) {
+            epoll_event ev;
+            if (::epoll_wait(ep, &ev, 1, -1) < 0) continue;
+            ssize_t n;
+            {
+                std::lock_guard lock(readMu);
+                n = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
+            }
+            if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+            if (n <= 0) std::_Exit(0);
+            ::send(fd, buf.data(), static_cast<std::size_t>(n), MSG_NOSIGNAL);
+        }
+    };
+    std::vector<std::thread> team;
+    for (int i = 0; i < 3; ++i) team.emplace_back(member);
+    for (auto& t : team) t.join();
+    std::_Exit(0);
+}
 
 [[noreturn]] void runServer(int fd, bool handoff) {
     std::mutex mu;
@@ -260,8 +290,9 @@ Options parse(int argc, char** argv) {
         else if (a == "-s") o.bytes = static_cast<std::size_t>(std::atol(next()));
         else if (a == "-tls") o.tls = true;
         else if (a == "-handoff") o.handoff = true;
+        else if (a == "-team") o.team = true;
         else {
-            std::fprintf(stderr, "usage: roundtrip-floor [-t SECONDS] [-n THREADS] [-s BYTES] [-tls] [-handoff]\n");
+            std::fprintf(stderr, "usage: roundtrip-floor [-t SECONDS] [-n THREADS] [-s BYTES] [-tls] [-handoff | -team]\n");
             std::exit(2);
         }
     }
@@ -293,6 +324,7 @@ int main(int argc, char** argv) {
     if (server == 0) {
         ::close(pair[0]);
         ::close(listenFd);
+        if (o.team) runTeamServer(pair[1]);
         runServer(pair[1], o.handoff);
     }
     const pid_t relay = ::fork();
@@ -309,6 +341,7 @@ int main(int argc, char** argv) {
     std::vector<std::uint64_t> counts(static_cast<std::size_t>(o.threads) * 8, 0);   // 64 bytes apart
     std::vector<std::thread> clients;
     std::atomic<bool> failed{false};
+    std::atomic<int> done{0};   // client threads that stopped
     for (int t = 0; t < o.threads; ++t) {
         const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) die("connect");
@@ -336,10 +369,11 @@ int main(int argc, char** argv) {
                 }
                 if (!ok) {
                     failed = true;
-                    return;
+                    break;
                 }
                 if (phase.load(std::memory_order_relaxed) == 1) ++counts[slot];
             }
+            ++done;
         });
     }
 
@@ -351,26 +385,30 @@ int main(int argc, char** argv) {
     phase = 2;
     const auto w1 = std::chrono::steady_clock::now();
     const double c1 = cpuSeconds(0), r1 = cpuSeconds(relay), s1 = cpuSeconds(server);
-    // The clients stop after their current round trip; the relay and the server then see
-    // their connections close and exit.
-    for (auto& t : clients) t.join();
-    ::kill(relay, SIGTERM);
-    ::kill(server, SIGTERM);
+    // The clients stop after their current round trip. One that waits longer than a few
+    // seconds lost its answer (rarely seen with -tls -team, not understood yet): the numbers
+    // are not worth printing, and a benchmark script must not hang on it.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (done.load() < o.threads && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ::kill(relay, SIGKILL);
+    ::kill(server, SIGKILL);
     ::waitpid(relay, nullptr, 0);
     ::waitpid(server, nullptr, 0);
-    if (failed) {
-        std::fprintf(stderr, "roundtrip-floor: a round trip failed\n");
-        return 1;
+    if (failed || done.load() < o.threads) {
+        std::fprintf(stderr, "roundtrip-floor: a round trip %s\n", failed ? "failed" : "never came back");
+        std::_Exit(1);
     }
+    for (auto& t : clients) t.join();
 
     std::uint64_t ops = 0;
     for (int t = 0; t < o.threads; ++t) ops += counts[static_cast<std::size_t>(t) * 8];
     const double secs = std::chrono::duration<double>(w1 - w0).count();
     const double per = ops ? 1e6 / static_cast<double>(ops) : 0;
     const double cc = (c1 - c0) * per, rc = (r1 - r0) * per, sc = (s1 - s0) * per;
-    std::printf("RESULT transport=%s threads=%d bytes=%zu handoff=%d ops=%llu rt_per_s=%.1f client_cpu_us=%.1f "
+    std::printf("RESULT transport=%s threads=%d bytes=%zu handoff=%d team=%d ops=%llu rt_per_s=%.1f client_cpu_us=%.1f "
                 "relay_cpu_us=%.1f server_cpu_us=%.1f total_cpu_us=%.1f\n",
-                o.tls ? "tls13" : "tcp", o.threads, o.bytes, o.handoff ? 1 : 0, static_cast<unsigned long long>(ops),
+                o.tls ? "tls13" : "tcp", o.threads, o.bytes, o.handoff ? 1 : 0, o.team ? 1 : 0, static_cast<unsigned long long>(ops),
                 static_cast<double>(ops) / secs, cc, rc, sc, cc + rc + sc);
     return 0;
 }

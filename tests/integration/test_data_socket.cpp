@@ -183,6 +183,51 @@ BOOST_AUTO_TEST_CASE(many_links_and_threads_on_one_connection) {
     BOOST_TEST(c.unexpected() == 0u);
 }
 
+// RSA signatures are measured long: they run off the connection's reader thread, more of them
+// in flight than hsmd has workers, while the verifications (measured short) run on the reader.
+// Six links sign at once on one connection: every signature verifies, every answer comes to the
+// request that asked. Then a connection that goes away with signatures queued or running:
+// hsmd keeps serving the next one.
+BOOST_AUTO_TEST_CASE(long_requests_in_parallel_on_one_connection) {
+    test::DpClient c(app->socket);
+    std::atomic<int> good{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 6; ++t)
+        threads.emplace_back([&, t] {
+            const std::uint64_t link = 400 + static_cast<std::uint64_t>(t);
+            auto s = coSession(c, link);
+            proto::Template pub{{CKA_MODULUS_BITS, proto::encodeUlong(2048)}, {CKA_PUBLIC_EXPONENT, Bytes{1, 0, 1}},
+                                {CKA_VERIFY, Bytes{1}}};
+            proto::Template priv{{CKA_SIGN, Bytes{1}}, {CKA_SENSITIVE, Bytes{1}}};
+            auto kp = c.ok(link, "client1", proto::GenerateKeyPairReq{s, {CKM_RSA_PKCS_KEY_PAIR_GEN, proto::NoParams{}}, pub, priv});
+            for (int i = 0; i < 8; ++i) {
+                const Bytes msg = bytesOf("rsa message " + std::to_string(t) + "/" + std::to_string(i));
+                auto sig = c.ok(link, "client1",
+                                proto::SignReq{s, msg, proto::OpInit{{CKM_SHA256_RSA_PKCS, proto::NoParams{}}, kp.privateKey}}).data;
+                auto v = c.call(link, "client1",
+                                proto::VerifyReq{s, msg, sig, proto::OpInit{{CKM_SHA256_RSA_PKCS, proto::NoParams{}}, kp.publicKey}});
+                if (v.rv == 0 && sig.size() == 256) ++good;
+            }
+        });
+    for (auto& t : threads) t.join();
+    BOOST_TEST(good == 48);
+    BOOST_TEST(c.unexpected() == 0u);
+
+    {
+        test::DpClient gone(app->socket);
+        auto s = coSession(gone, 500);
+        proto::Template pub{{CKA_MODULUS_BITS, proto::encodeUlong(2048)}, {CKA_PUBLIC_EXPONENT, Bytes{1, 0, 1}}};
+        auto kp = gone.ok(500, "client1", proto::GenerateKeyPairReq{s, {CKM_RSA_PKCS_KEY_PAIR_GEN, proto::NoParams{}}, pub, {}});
+        for (std::uint32_t i = 0; i < 8; ++i)
+            gone.sendDatagram(proto::encodeEnvelope(
+                proto::EnvelopeKind::Frame, 500, "client1",
+                proto::encodeRequest(800000 + i, proto::SignReq{s, bytesOf("x"), proto::OpInit{{CKM_SHA256_RSA_PKCS, proto::NoParams{}},
+                                                                                              kp.privateKey}})));
+    }   // closed with the signatures queued or running
+    test::DpClient next(app->socket);
+    BOOST_TEST(next.ok(1, "client1", proto::HelloReq{proto::kVersion, "test"}).version == proto::kVersion);
+}
+
 // Requests of one session sent without waiting (as a client may pipeline an Init): hsmd runs
 // short kinds on its reader thread and the rest on workers, and must keep their order either
 // way. 300 digest parts: the first run on workers (every kind starts as "long"), the later
