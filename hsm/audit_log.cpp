@@ -78,7 +78,9 @@ void AuditLog::openBuffer(std::filesystem::path dir) {
 }
 
 void AuditLog::reload() {
-    mask_.store(settings().mask, std::memory_order_relaxed);
+    const auto s = settings();
+    mask_.store(s.mask, std::memory_order_relaxed);
+    rotation_.store(s.rotation, std::memory_order_relaxed);
     std::int64_t offset = 0;
     if (auto b = store_.get(kLogNs, "clock")) offset = std::stoll(Record::decode(*b).str("offset", "0"));
     clockOffset_.store(offset, std::memory_order_relaxed);
@@ -108,6 +110,7 @@ void AuditLog::setSettings(const AuditSettings& s) {
     r.set("rotation", audit::rotationName(s.rotation));
     store_.put(kAuditNs, "config", r.encode());
     mask_.store(s.mask & audit::kAllBits, std::memory_order_relaxed);
+    rotation_.store(s.rotation, std::memory_order_relaxed);
 }
 
 std::int64_t AuditLog::now() const {

@@ -92,6 +92,8 @@ public:
     void waitDurable(std::uint64_t ticket) override;
 
     AuditSettings settings() const;
+    // The rotation in effect, without a store read (cbsd asks at every fetch).
+    audit::Rotation rotation() const noexcept { return rotation_.load(std::memory_order_relaxed); }
     void setSettings(const AuditSettings& s);
 
     // The HSM clock: the host clock plus the offset `audit sync` set.
@@ -151,6 +153,7 @@ private:
     std::mutex ackMu_;                       // one acknowledgement at a time
     std::function<void(std::uint64_t)> listener_;
     std::atomic<std::uint32_t> mask_{0};   // the configured event mask, for mayLog()
+    std::atomic<audit::Rotation> rotation_{audit::kDefaultRotation};
     std::mutex usedMu_;
     std::set<std::uint64_t> usedKeys_;
     std::atomic<std::int64_t> clockOffset_{0};   // audit sync's offset, as stored

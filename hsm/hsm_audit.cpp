@@ -308,9 +308,6 @@ AuditBufferState Hsm::auditBuffer() const {
     return auditLog_->bufferState();
 }
 
-audit::Rotation Hsm::auditRotation() const {
-    std::lock_guard lock(mu_);
-    return auditLog_->settings().rotation;
-}
+audit::Rotation Hsm::auditRotation() const { return auditLog_->rotation(); }
 
 } // namespace luna::hsm

@@ -6,6 +6,7 @@
 #include "recorder.h"
 
 #include "luna/appliance_roles.h"
+#include "luna/audit_line.h"
 
 #include "audit_proxy.h"
 
@@ -20,6 +21,7 @@
 #include <ctime>
 #include <getopt.h>
 #include <syslog.h>
+#include <stdexcept>
 #include <thread>
 
 namespace {
@@ -90,9 +92,15 @@ class HsmdSource final : public cbsd::RecordSource {
 public:
     explicit HsmdSource(AuditCalls& calls) : calls_(calls) {}
     Batch fetch(std::uint64_t after, std::uint32_t max) override {
-        auto [rows, rotation] = calls_.FetchRecords(after, max);
+        auto [first, lines, rotation] = calls_.FetchRecords(after, max);
         Batch b;
-        for (auto& r : rows) b.records.emplace_back(r.get<0>(), std::move(r.get<1>()));
+        if (lines.size() % audit::kLineBytes != 0)
+            throw std::runtime_error("hsmd sent " + std::to_string(lines.size()) + " bytes of audit records, not whole lines");
+        const auto n = lines.size() / audit::kLineBytes;
+        b.records.reserve(n);
+        for (std::size_t i = 0; i < n; ++i)
+            b.records.emplace_back(first + i, std::string(reinterpret_cast<const char*>(lines.data()) + i * audit::kLineBytes,
+                                                          audit::kLineBytes));
         b.rotation = audit::rotationFromName(rotation).value_or(audit::kDefaultRotation);
         return b;
     }

@@ -110,6 +110,16 @@ std::size_t Recorder::drain(RecordSource& source) {
         if (!lines.empty() && onWritten_) onWritten_();
         if (batch.records.size() < batch_) break;
     }
+    // Syslog was away (rsyslog restarting after a configuration change): catch up now, not
+    // only when the next record comes, which on a quiet HSM may be much later.
+    {
+        std::lock_guard lock(mu_);
+        if (state_.syslogged < state_.written) {
+            const auto before = state_.syslogged;
+            resendToSyslog();
+            if (state_.syslogged != before) stateFile_.save(state_);
+        }
+    }
     return total;
 }
 

@@ -1,6 +1,7 @@
 #include "audit_bus.h"
 
 #include "luna/audit_config.h"
+#include "luna/audit_line.h"
 #include "luna/errors.h"
 
 #include <syslog.h>
@@ -225,14 +226,20 @@ void AuditBus::Verify(sdbus::Result<uint64_t, uint64_t, uint32_t, bool,
     });
 }
 
-std::tuple<std::vector<sdbus::Struct<uint64_t, std::string>>, std::string> AuditBus::FetchRecords(const uint64_t& after,
-                                                                                                  const uint32_t& max) {
+std::tuple<uint64_t, std::vector<uint8_t>, std::string> AuditBus::FetchRecords(const uint64_t& after,
+                                                                               const uint32_t& max) {
     authorizeCbs();
     return translate([&] {
-        std::vector<sdbus::Struct<uint64_t, std::string>> out;
-        for (auto& [seq, line] : hsm_.fetchAuditRecords(after, std::min(max, kMaxFetch)))
-            out.emplace_back(static_cast<uint64_t>(seq), std::move(line));
-        return std::make_tuple(std::move(out), std::string(audit::rotationName(hsm_.auditRotation())));
+        auto records = hsm_.fetchAuditRecords(after, std::min(max, kMaxFetch));
+        std::vector<uint8_t> lines;
+        lines.reserve(records.size() * audit::kLineBytes);
+        for (const auto& [seq, line] : records) {
+            if (line.size() != audit::kLineBytes)
+                throw Error(rc::STORAGE_CORRUPT, "audit record " + std::to_string(seq) + " is damaged in the buffer");
+            lines.insert(lines.end(), line.begin(), line.end());
+        }
+        const uint64_t first = records.empty() ? 0 : records.front().first;
+        return std::make_tuple(first, std::move(lines), std::string(audit::rotationName(hsm_.auditRotation())));
     });
 }
 

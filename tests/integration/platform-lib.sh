@@ -117,6 +117,8 @@ CONF
   in_sandbox install -D -m 0644 "$s/tmpfiles.d/luna.conf" /usr/lib/tmpfiles.d/luna.conf
   in_sandbox systemd-sysusers >/dev/null 2>&1
   in_sandbox systemd-tmpfiles --create luna.conf >/dev/null 2>&1 || true
+  # rsyslog's socket for cbsd's audit records, as the package installs it.
+  in_sandbox install -D -m 0644 "$LUNA_ROOT/daemons/cbsd/rsyslog-audit-socket.conf" /etc/rsyslog.d/58-luna-audit-socket.conf
   # The sandbox's rsyslog must not read the host kernel's log.
   in_sandbox sed -i 's/^module(load="imklog")/#&/' /etc/rsyslog.conf
   # Sandboxes mask ntpsec.service (masks.txt); this one runs it, powerless (the drop-in above).
