@@ -99,8 +99,7 @@ public:
         const auto n = lines.size() / audit::kLineBytes;
         b.records.reserve(n);
         for (std::size_t i = 0; i < n; ++i)
-            b.records.emplace_back(first + i, std::string(reinterpret_cast<const char*>(lines.data()) + i * audit::kLineBytes,
-                                                          audit::kLineBytes));
+            b.records.emplace_back(first + i, lines.substr(i * audit::kLineBytes, audit::kLineBytes));
         b.rotation = audit::rotationFromName(rotation).value_or(audit::kDefaultRotation);
         return b;
     }

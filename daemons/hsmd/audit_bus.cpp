@@ -226,17 +226,17 @@ void AuditBus::Verify(sdbus::Result<uint64_t, uint64_t, uint32_t, bool,
     });
 }
 
-std::tuple<uint64_t, std::vector<uint8_t>, std::string> AuditBus::FetchRecords(const uint64_t& after,
+std::tuple<uint64_t, std::string, std::string> AuditBus::FetchRecords(const uint64_t& after,
                                                                                const uint32_t& max) {
     authorizeCbs();
     return translate([&] {
         auto records = hsm_.fetchAuditRecords(after, std::min(max, kMaxFetch));
-        std::vector<uint8_t> lines;
+        std::string lines;
         lines.reserve(records.size() * audit::kLineBytes);
         for (const auto& [seq, line] : records) {
             if (line.size() != audit::kLineBytes)
                 throw Error(rc::STORAGE_CORRUPT, "audit record " + std::to_string(seq) + " is damaged in the buffer");
-            lines.insert(lines.end(), line.begin(), line.end());
+            lines += line;
         }
         const uint64_t first = records.empty() ? 0 : records.front().first;
         return std::make_tuple(first, std::move(lines), std::string(audit::rotationName(hsm_.auditRotation())));

@@ -51,7 +51,7 @@ private:
     void Verify(sdbus::Result<uint64_t, uint64_t, uint32_t, bool,
                               std::vector<sdbus::Struct<std::string, uint32_t, uint64_t, std::string>>>&& result,
                 std::vector<std::string> records, std::string successor, bool external) override;
-    std::tuple<uint64_t, std::vector<uint8_t>, std::string> FetchRecords(const uint64_t& after, const uint32_t& max) override;
+    std::tuple<uint64_t, std::string, std::string> FetchRecords(const uint64_t& after, const uint32_t& max) override;
     void Acknowledge(const uint64_t& upTo) override;
 
     hsm::Hsm& hsm_;
