@@ -169,7 +169,7 @@ std::array<std::uint8_t, 32> AuditLog::tipHmac(const AuditJournal::Tip& tip, std
 void AuditLog::admit(AuditEvent event) {
     const auto& info = auditEventInfo(event);
     if (info.proceedsWhenFull || !bufferState().full()) return;
-    if (auditMayBeWanted(info, settings().mask))
+    if (auditMayBeWanted(info, mask_.load(std::memory_order_relaxed)))
         throw Error(rc::LOG_FULL, "The HSM audit log is full and " + std::string(info.name) +
                                       " must be logged: the audit logs cannot be offloaded (is cbsd running?)");
 }
