@@ -574,6 +574,14 @@ BOOST_AUTO_TEST_CASE(concurrent_records_commit_together_and_chain) {
     auto all = lines(*t.env);
     for (std::size_t i = 1; i < all.size(); ++i)
         BOOST_CHECK_EQUAL(audit::parseLine(all[i])->seq, audit::parseLine(all[i - 1])->seq + 1);
+    // Each record carries its sequence number in the raw data's last 8 bytes too, and its
+    // predecessor's HMAC: the leader fills both into lines the callers rendered.
+    for (const auto& l : all) {
+        auto p = audit::parseLine(l);
+        char seqHex[17];
+        std::snprintf(seqHex, sizeof seqHex, "%016llx", static_cast<unsigned long long>(p->seq));
+        BOOST_CHECK_EQUAL(std::string(p->rawHex.substr(80)), seqHex);
+    }
     BOOST_CHECK(t.env->verifyAuditLog(kAu, all, std::nullopt, false).ok());
 }
 
