@@ -178,8 +178,12 @@ expect_match "lunash hides audit from the admin" "The admin role may not run 'au
 
 # --- clear --------------------------------------------------------------------------------------
 # The session's own login is a record: clear once cbsd has written it (under load cbsd could
-# otherwise write it after the clear, into a new file).
-{ echo "audit login -password $AUDIT_PW"; wait_drained 20 || true; echo 'audit log clear -force'; } | ash >/dev/null
+# otherwise write it after the clear, into a new file). The login is written to lunash's input
+# at once, so wait for the record to exist first, then for cbsd to have it.
+logged_and_drained() { [ "$(newest)" -gt "$1" ] && drained; }
+pre=$(newest)
+{ echo "audit login -password $AUDIT_PW"; LUNA_WAIT=20 luna_wait_for logged_and_drained "$pre" || true
+  echo 'audit log clear -force'; } | ash >/dev/null
 expect "clear removes every file" "0" "$(find "$d" -name '*.log' | wc -l)"
 before=$(newest)
 echo 'audit sync' | ash_login >/dev/null
