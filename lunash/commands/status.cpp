@@ -2,6 +2,7 @@
 // tools (df, free, ps, netstat, ip) with fixed arguments. Nothing here needs hsmd except the
 // HSM check of status sysstat show.
 #include "commands/groups.h"
+#include "commands/proc_list.h"
 
 #include "platform_service.h"
 #include "shell.h"
@@ -31,13 +32,6 @@ std::string now(const char* format) {
     char buf[128];
     std::strftime(buf, sizeof buf, format, &tm);
     return buf;
-}
-
-std::string readFirstLine(const fs::path& p) {
-    std::ifstream in(p);
-    std::string line;
-    std::getline(in, line);
-    return line;
 }
 
 void tool(Context& ctx, const std::vector<std::string>& argv) {
@@ -106,23 +100,9 @@ void mac(Context& ctx, const Args&) {
     for (const auto& dev : netDevices()) ctx.out.line(dev + " " + readFirstLine("/sys/class/net/" + dev + "/address"));
 }
 
-std::string processName(const fs::path& proc) {
-    std::ifstream in(proc / "cmdline", std::ios::binary);
-    std::string first;
-    std::getline(in, first, '\0');
-    if (!first.empty()) return first;
-    return "[" + readFirstLine(proc / "comm") + "]";
-}
-
 // Only the processes this user may look into are counted: lunash holds no privilege.
 void handles(Context& ctx, const Args&) {
-    std::vector<std::pair<long, fs::path>> procs;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator("/proc", ec)) {
-        const auto name = e.path().filename().string();
-        if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit)) procs.emplace_back(std::stol(name), e.path());
-    }
-    std::sort(procs.begin(), procs.end());
+    const auto procs = processes();
     ctx.out.line(" HANDLES             PID      CMD");
     long total = 0;
     for (const auto& [pid, path] : procs) {
@@ -135,7 +115,7 @@ void handles(Context& ctx, const Args&) {
             ++n;
         }
         total += n;
-        ctx.out.line(padLeft(std::to_string(n), 8) + padLeft(std::to_string(pid), 16) + "      " + processName(path));
+        ctx.out.line(padLeft(std::to_string(n), 8) + padLeft(std::to_string(pid), 16) + "      " + processCommand(path));
     }
     ctx.out.line();
     ctx.out.line(padLeft(std::to_string(total), 11) + "       Total handles allocated.");

@@ -1,6 +1,7 @@
 // status memmap and status sensors: per-process memory and the hardware sensors, read live
 // from /proc and /sys as the user lunash runs as (it holds no privilege).
 #include "commands/groups.h"
+#include "commands/proc_list.h"
 
 #include "shell.h"
 
@@ -16,22 +17,6 @@ namespace lunash {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string firstLine(const fs::path& p) {
-    std::ifstream in(p);
-    std::string line;
-    std::getline(in, line);
-    return line;
-}
-
-// The reference's CMD column: the program as started (argv[0]), or [name] for a kernel thread.
-std::string commandOf(const fs::path& proc) {
-    std::ifstream in(proc / "cmdline", std::ios::binary);
-    std::string first;
-    std::getline(in, first, '\0');
-    if (!first.empty()) return first;
-    return "[" + firstLine(proc / "comm") + "]";
-}
 
 // pmap -d's summary line per process ("mapped: writeable/private: shared:"), which the
 // reference's columns are, from /proc/<pid>/status: that file is readable for every process,
@@ -61,20 +46,14 @@ MemMap memMapOf(const fs::path& proc) {
 } // namespace
 
 void statusMemmap(Context& ctx, const Args&) {
-    std::vector<std::pair<long, fs::path>> procs;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator("/proc", ec)) {
-        const auto name = e.path().filename().string();
-        if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit)) procs.emplace_back(std::stol(name), e.path());
-    }
-    std::sort(procs.begin(), procs.end());
+    const auto procs = processes();
     ctx.out.line("     PID " + padRight("CMD", 55) + padLeft("MAPPED(K)", 9) + padLeft("WR/PR(K)", 11) +
                  padLeft("SHARED(K)", 10));
     for (const auto& [pid, path] : procs) {
         std::error_code gone;
         if (!fs::exists(path / "status", gone)) continue;   // ended while we looked
         const auto m = memMapOf(path);
-        ctx.out.line(padLeft(std::to_string(pid), 8) + " " + padRight(commandOf(path), 55) +
+        ctx.out.line(padLeft(std::to_string(pid), 8) + " " + padRight(processCommand(path), 55) +
                      padLeft(std::to_string(m.mapped), 9) + padLeft(std::to_string(m.writablePrivate), 11) +
                      padLeft(std::to_string(m.shared), 10));
     }
@@ -105,9 +84,9 @@ std::vector<SensorRow> hwmonRows() {
         for (const auto& in : inputs) {
             const auto n = in.filename().string();
             const auto stem = n.substr(0, n.size() - 6);
-            std::string label = firstLine(chip / (stem + "_label"));
-            if (label.empty()) label = firstLine(chip / "name") + " " + stem;
-            const std::string raw = firstLine(in);
+            std::string label = readFirstLine(chip / (stem + "_label"));
+            if (label.empty()) label = readFirstLine(chip / "name") + " " + stem;
+            const std::string raw = readFirstLine(in);
             if (raw.empty()) continue;
             char buf[32];
             const double v = std::strtod(raw.c_str(), nullptr);
@@ -135,11 +114,11 @@ std::vector<SensorRow> thermalRows() {
         if (e.path().filename().string().starts_with("thermal_zone")) zones.push_back(e.path());
     std::sort(zones.begin(), zones.end());
     for (const auto& z : zones) {
-        const std::string raw = firstLine(z / "temp");
+        const std::string raw = readFirstLine(z / "temp");
         if (raw.empty()) continue;
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.3f", std::strtod(raw.c_str(), nullptr) / 1000);
-        rows.push_back({firstLine(z / "type"), buf, "degrees C"});
+        rows.push_back({readFirstLine(z / "type"), buf, "degrees C"});
     }
     return rows;
 }
