@@ -7,6 +7,7 @@
 #include "match.h"
 #include "parser.h"
 #include "registry.h"
+#include "lunash_test_support.h"
 #include "role.h"
 #include "shell.h"
 
@@ -18,18 +19,9 @@
 #include <sstream>
 
 using namespace lunash;
+using namespace lunash::test;
 
 namespace {
-
-struct Table {
-    CommandTable t;
-    Table() { registerAllCommands(t); }
-};
-
-const CommandTable& table() {
-    static Table t;
-    return t.t;
-}
 
 ParseResult parse(std::string_view line, std::optional<Role> role = Role::Admin) { return parseLine(table(), line, role); }
 
@@ -84,19 +76,6 @@ public:
     void renamePartition(const std::string& p, const std::string& n) override { act("rename " + p + " " + n); }
     std::vector<PartitionSummary> listPartitions() override { return {{"123001", "p1", 2, 1000, 100, 900}}; }
     PartitionDetails showPartition(const std::string&) override { return {}; }
-};
-
-class ScriptedConsole final : public Console {
-public:
-    std::deque<std::string> answers;
-    std::optional<std::string> next() {
-        if (answers.empty()) return std::nullopt;
-        auto a = answers.front();
-        answers.pop_front();
-        return a;
-    }
-    std::optional<std::string> readLine(std::string_view) override { return next(); }
-    std::optional<std::string> readSecret(std::string_view) override { return next(); }
 };
 
 struct Session_ {

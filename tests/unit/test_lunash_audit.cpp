@@ -10,6 +10,7 @@
 #include "hsm_service.h"
 #include "parser.h"
 #include "registry.h"
+#include "lunash_test_support.h"
 #include "shell.h"
 
 #include "luna/audit_config.h"
@@ -22,20 +23,9 @@
 #include <sstream>
 
 using namespace lunash;
-
-namespace lunash {
-void registerAllCommands(CommandTable& t);
-}
+using namespace lunash::test;
 
 namespace {
-
-const CommandTable& table() {
-    static struct T {
-        CommandTable t;
-        T() { registerAllCommands(t); }
-    } t;
-    return t.t;
-}
 
 std::string record(std::uint64_t seq) {
     const std::array<std::uint8_t, 32> prev{};
@@ -121,19 +111,6 @@ public:
     void renamePartition(const std::string&, const std::string&) override { no(); }
     std::vector<PartitionSummary> listPartitions() override { no(); }
     PartitionDetails showPartition(const std::string&) override { no(); }
-};
-
-class ScriptedConsole final : public Console {
-public:
-    std::deque<std::string> answers;
-    std::optional<std::string> next() {
-        if (answers.empty()) return std::nullopt;
-        auto a = answers.front();
-        answers.pop_front();
-        return a;
-    }
-    std::optional<std::string> readLine(std::string_view) override { return next(); }
-    std::optional<std::string> readSecret(std::string_view) override { return next(); }
 };
 
 struct Fixture {

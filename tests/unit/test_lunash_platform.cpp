@@ -10,6 +10,7 @@
 #include "parser.h"
 #include "platform_service.h"
 #include "registry.h"
+#include "lunash_test_support.h"
 #include "shell.h"
 
 #include "luna/errors.h"
@@ -22,16 +23,9 @@
 #include <sstream>
 
 using namespace lunash;
+using namespace lunash::test;
 
 namespace {
-
-const CommandTable& table() {
-    static struct T {
-        CommandTable t;
-        T() { registerAllCommands(t); }
-    } t;
-    return t.t;
-}
 
 int memFile(const std::string& content) {
     int fd = ::memfd_create("fake", MFD_CLOEXEC);
@@ -162,22 +156,10 @@ public:
     void powerOff() override { act("poweroff"); }
 };
 
-class NoConsole final : public Console {
-public:
-    std::deque<std::string> answers;
-    std::optional<std::string> readLine(std::string_view) override {
-        if (answers.empty()) return std::nullopt;
-        auto a = answers.front();
-        answers.pop_front();
-        return a;
-    }
-    std::optional<std::string> readSecret(std::string_view p) override { return readLine(p); }
-};
-
 struct Fixture {
     luna::test::TempDir home;
     FakePlatform* platform = new FakePlatform;
-    NoConsole console;
+    ScriptedConsole console;
     std::ostringstream out;
     std::unique_ptr<Shell> shell;
 

@@ -5,6 +5,7 @@
 
 #include "parser.h"
 #include "registry.h"
+#include "lunash_test_support.h"
 #include "shell.h"
 #include "snmp_service.h"
 
@@ -14,16 +15,9 @@
 #include <sstream>
 
 using namespace lunash;
+using namespace lunash::test;
 
 namespace {
-
-const CommandTable& table() {
-    static struct T {
-        CommandTable t;
-        T() { registerAllCommands(t); }
-    } t;
-    return t.t;
-}
 
 struct FakeSnmp final : SnmpService {
     std::vector<std::string> calls;
@@ -64,21 +58,9 @@ struct FakeSnmp final : SnmpService {
     }
 };
 
-class Answers final : public Console {
-public:
-    std::deque<std::string> answers;
-    std::optional<std::string> readLine(std::string_view) override {
-        if (answers.empty()) return std::nullopt;
-        auto a = answers.front();
-        answers.pop_front();
-        return a;
-    }
-    std::optional<std::string> readSecret(std::string_view p) override { return readLine(p); }
-};
-
 struct Fixture {
     FakeSnmp* snmp = new FakeSnmp;
-    Answers console;
+    ScriptedConsole console;
     std::ostringstream out;
     std::unique_ptr<Shell> shell;
     explicit Fixture(Role role = Role::Admin) {

@@ -8,6 +8,7 @@
 
 #include "parser.h"
 #include "registry.h"
+#include "lunash_test_support.h"
 #include "shell.h"
 
 #include "luna/errors.h"
@@ -17,16 +18,9 @@
 #include <sstream>
 
 using namespace lunash;
+using namespace lunash::test;
 
 namespace {
-
-const CommandTable& table() {
-    static struct T {
-        CommandTable t;
-        T() { registerAllCommands(t); }
-    } t;
-    return t.t;
-}
 
 class FakeSysconf final : public SysconfService {
 public:
@@ -67,19 +61,6 @@ public:
     void addMyPublicKey(const std::string& n, const std::string& k) override { act("key add " + n + " " + k); }
     void deleteMyPublicKey(const std::string& n) override { act("key delete " + n); }
     void clearMyPublicKeys() override { act("key clear"); }
-};
-
-class ScriptedConsole final : public Console {
-public:
-    std::deque<std::string> answers;
-    std::optional<std::string> next() {
-        if (answers.empty()) return std::nullopt;
-        auto a = answers.front();
-        answers.pop_front();
-        return a;
-    }
-    std::optional<std::string> readLine(std::string_view) override { return next(); }
-    std::optional<std::string> readSecret(std::string_view) override { return next(); }
 };
 
 struct Fixture {
