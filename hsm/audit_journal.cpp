@@ -127,10 +127,21 @@ AuditJournal::~AuditJournal() {
 void AuditJournal::openSegments() {
     for (const auto& e : std::filesystem::directory_iterator(dir_)) {
         const auto name = e.path().filename().string();
-        if (name.rfind("seg-", 0) != 0 || name.size() != 4 + 20 + 4 || name.substr(24) != ".log") continue;
-        auto h = parseHeader(readAt(e.path(), 0, kHeaderBytes));
-        if (!h) throw Error(rc::STORAGE_CORRUPT, "audit buffer: " + name + " has no valid header");
+        if (name.rfind("seg-", 0) != 0 || name.size() != 4 + 20 + 4) continue;
+        if (name.substr(24) == ".new") {   // a segment whose creation a crash interrupted
+            std::filesystem::remove(e.path());
+            continue;
+        }
+        if (name.substr(24) != ".log") continue;
         const auto size = std::filesystem::file_size(e.path());
+        auto h = parseHeader(readAt(e.path(), 0, kHeaderBytes));
+        if (!h && size < kHeaderBytes) {
+            // Renamed but its header never reached the disk (a power cut before the flush):
+            // it held no record yet.
+            std::filesystem::remove(e.path());
+            continue;
+        }
+        if (!h) throw Error(rc::STORAGE_CORRUPT, "audit buffer: " + name + " has no valid header");
         segments_[h->first] = Segment{e.path(), h->first, (size - kHeaderBytes) / kLine};
     }
     if (segments_.empty()) return;
@@ -188,16 +199,21 @@ void AuditJournal::start(std::uint64_t firstSeq, const Hmac& prevHmac) {
     dirDirty_ = false;
 }
 
+// Written under a temporary name and renamed: a crash in the middle leaves a stray
+// "seg-*.new" (removed at the next open), never a segment without its header.
 void AuditJournal::newSegment(std::uint64_t first, const Hmac& prev) {
     const auto path = dir_ / segmentName(first);
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0) ioError("cannot create " + path.filename().string());
+    auto tmp = path;
+    tmp.replace_extension(".new");
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) ioError("cannot create " + tmp.filename().string());
     const auto h = header(first, prev);
     try {
-        writeAll(fd, h.data(), h.size(), "cannot write " + path.filename().string());
+        writeAll(fd, h.data(), h.size(), "cannot write " + tmp.filename().string());
+        if (::rename(tmp.c_str(), path.c_str()) != 0) ioError("cannot create " + path.filename().string());
     } catch (...) {
         ::close(fd);
-        ::unlink(path.c_str());
+        ::unlink(tmp.c_str());
         throw;
     }
     if (fd_ >= 0) retired_.push_back(fd_);

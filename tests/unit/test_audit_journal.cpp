@@ -178,6 +178,26 @@ BOOST_AUTO_TEST_CASE(a_torn_end_is_cut_back_to_whole_records) {
     BOOST_CHECK_EQUAL(got[2].first, 12u);
 }
 
+// A crash while a new segment is being made leaves its temporary file; a power cut right after
+// the rename can leave the segment empty. Neither held a record: opening removes both.
+BOOST_AUTO_TEST_CASE(an_interrupted_segment_creation_is_cleaned_up) {
+    TempDir t;
+    const auto dir = t.path() / "buf";
+    {
+        AuditJournal j(dir);
+        j.start(1, {});
+        j.append(lines(1, 5));
+    }
+    std::ofstream(dir / "seg-00000000000000000006.new") << "LASEG1 0000";
+    std::ofstream(dir / "seg-00000000000000000006.log");   // empty
+    AuditJournal j(dir);
+    BOOST_CHECK_EQUAL(j.newestSeq(), 5u);
+    BOOST_CHECK_EQUAL(segmentFiles(dir), 1u);
+    BOOST_CHECK(!std::filesystem::exists(dir / "seg-00000000000000000006.new"));
+    j.append(lines(6, 1));
+    BOOST_CHECK_EQUAL(j.read(5, 10).size(), 1u);
+}
+
 // The promise the data plane relies on: once append() returned, a crash of the process
 // cannot take the record back. A child appends and reports each sequence number; it is
 // killed at a random moment; every reported number must be there, in order.
