@@ -50,7 +50,8 @@ class AuditSink {
 public:
     virtual ~AuditSink() = default;
     // Before a command runs: throws CKR_LOG_FULL when the command's result would have to be
-    // logged and cannot be (the ch.1 exceptions proceed). AuditLog's needs no outside lock.
+    // logged and cannot be (the ch.1 exceptions proceed). Called with or without the Hsm's
+    // lock (the data plane admits without it): must be thread-safe.
     virtual void admit(AuditEvent event) = 0;
     // After it ran: logs the outcome if the configuration (or a critical event) asks for it.
     virtual void record(const AuditMessage& message, bool firstUse = false) = 0;

@@ -10,6 +10,7 @@
 #include "luna/audit_line.h"
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 
 using namespace luna::hsm;
@@ -53,7 +54,7 @@ void auditorIn(Hsm& hsm, const SessionId& s = kAu) {
 struct RecordingSink : AuditSink {
     void admit(AuditEvent) override { ++admits; }
     void record(const AuditMessage& m, bool) override { seen.push_back(m); }
-    int admits = 0;
+    std::atomic<int> admits = 0;   // admit() is called without the Hsm's lock
     std::vector<AuditMessage> seen;
 };
 
@@ -185,7 +186,7 @@ BOOST_AUTO_TEST_CASE(injected_sink_sees_every_outcome) {
     BOOST_CHECK_EQUAL(sink.seen[2].who, "SO");
     BOOST_CHECK(sink.seen[3].event == AuditEvent::DeleteContainer);
     BOOST_CHECK_EQUAL(sink.seen[3].rc, rc::PARTITION_NOT_FOUND);
-    BOOST_CHECK_EQUAL(sink.admits, 4);
+    BOOST_CHECK_EQUAL(sink.admits.load(), 4);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
