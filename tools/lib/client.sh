@@ -126,3 +126,9 @@ role logout
 EOF
   out=$("$lunacm" -e "$script" 2>&1) || { luna_err "provisioning slot $slot failed:"; printf '%s\n' "$out" >&2; return 1; }
 }
+
+# luna_cpu_ticks PID: CPU time (user + system, clock ticks) the process has used so far; 0 when
+# there is no such process (the benchmarks read it around each run).
+luna_cpu_ticks() {
+  if [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; else echo 0; fi
+}
