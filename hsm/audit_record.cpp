@@ -1,11 +1,15 @@
+#define OPENSSL_SUPPRESS_DEPRECATED   // SHA256_CTX: see AuditChainMac::Pads
 #include "hsm/audit_record.h"
 
 #include "luna/audit_line.h"
 #include "luna/errors.h"
 
 #include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/params.h>
+#include <openssl/sha.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -86,14 +90,46 @@ std::array<std::uint8_t, 32> auditChainHmac(std::span<const std::uint8_t> secret
     return finish(ctx.get(), line, prev);
 }
 
-AuditChainMac::AuditChainMac(std::span<const std::uint8_t> secret) : keyed_(keyedHmac(secret)) {}
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP, but they run the same
+// assembly and let a hashing state be copied as a plain struct (see the class comment).
+struct AuditChainMac::Pads {
+    SHA256_CTX inner, outer;
+};
 
-AuditChainMac::~AuditChainMac() { EVP_MAC_CTX_free(keyed_); }
+AuditChainMac::AuditChainMac(std::span<const std::uint8_t> secret) : pads_(std::make_unique<Pads>()) {
+    std::array<std::uint8_t, SHA256_CBLOCK> key{};
+    if (secret.size() > key.size()) {
+        SHA256(secret.data(), secret.size(), key.data());
+    } else {
+        std::copy(secret.begin(), secret.end(), key.begin());
+    }
+    std::array<std::uint8_t, SHA256_CBLOCK> pad{};
+    for (std::size_t i = 0; i < pad.size(); ++i) pad[i] = key[i] ^ 0x36;
+    SHA256_Init(&pads_->inner);
+    SHA256_Update(&pads_->inner, pad.data(), pad.size());
+    for (std::size_t i = 0; i < pad.size(); ++i) pad[i] = key[i] ^ 0x5c;
+    SHA256_Init(&pads_->outer);
+    SHA256_Update(&pads_->outer, pad.data(), pad.size());
+    OPENSSL_cleanse(key.data(), key.size());
+    OPENSSL_cleanse(pad.data(), pad.size());
+}
+
+AuditChainMac::~AuditChainMac() { OPENSSL_cleanse(pads_.get(), sizeof(Pads)); }
 
 std::array<std::uint8_t, 32> AuditChainMac::operator()(std::string_view line, std::span<const std::uint8_t> prev) const {
-    std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(EVP_MAC_CTX_dup(keyed_), &EVP_MAC_CTX_free);
-    if (!ctx) throw Error(rc::DEVICE_ERROR, "HMAC-SHA256 failed");
-    return finish(ctx.get(), line, prev);
+    if (line.size() < audit::kLineBytes - 1) throw Error(rc::ARGUMENTS_BAD, "audit record too short to sign");
+    // signedPart(line) without building it: the line up to the previous-HMAC field, then the raw data.
+    SHA256_CTX c = pads_->inner;
+    SHA256_Update(&c, line.data(), audit::kHmacOffset);
+    SHA256_Update(&c, line.data() + audit::kRawOffset, 2 * audit::kRawBytes);
+    SHA256_Update(&c, prev.data(), prev.size());
+    std::array<std::uint8_t, 32> innerHash{}, out{};
+    SHA256_Final(innerHash.data(), &c);
+    c = pads_->outer;
+    SHA256_Update(&c, innerHash.data(), innerHash.size());
+    SHA256_Final(out.data(), &c);
+    OPENSSL_cleanse(&c, sizeof c);
+    return out;
 }
 
 std::uint32_t auditSessionNumber(std::string_view sessionId) {

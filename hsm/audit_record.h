@@ -12,6 +12,7 @@
 #include "hsm/secure_bytes.h"
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -51,9 +52,10 @@ std::array<std::uint8_t, 48> auditRaw(const AuditMessage& m, std::int64_t time, 
 std::array<std::uint8_t, 32> auditChainHmac(std::span<const std::uint8_t> secret, std::string_view line,
                                             std::span<const std::uint8_t> prev);
 
-// The same for many records under one secret: the key is set up once and each record gets a
-// copy of the keyed context (setting up HMAC, with OpenSSL 3's digest fetch, costs more than
-// hashing a 448-byte line). Not thread-safe; one per writer.
+// The same for many records under one secret, allocating nothing per record: the key's inner
+// and outer SHA-256 states (RFC 2104's K^ipad and K^opad blocks) are hashed once and copied for
+// each record. OpenSSL 3's EVP contexts allocate on every copy and fetch the digest on every
+// setup, which cost more than hashing the 448-byte line. Not thread-safe; one per writer.
 class AuditChainMac {
 public:
     explicit AuditChainMac(std::span<const std::uint8_t> secret);
@@ -63,7 +65,8 @@ public:
     std::array<std::uint8_t, 32> operator()(std::string_view line, std::span<const std::uint8_t> prev) const;
 
 private:
-    EVP_MAC_CTX* keyed_ = nullptr;
+    struct Pads;
+    std::unique_ptr<Pads> pads_;
 };
 
 // The session number in a record: the digits at the end of a SessionId (":1.42" -> 42,

@@ -3,6 +3,7 @@
 #include "luna/errors.h"
 
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 namespace luna::audit {
@@ -21,46 +22,85 @@ std::string_view trimRight(std::string_view s) {
 
 } // namespace
 
+namespace {
+
+void putHex(std::span<const std::uint8_t> b, char* out) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    for (auto v : b) {
+        *out++ = kDigits[v >> 4];
+        *out++ = kDigits[v & 15];
+    }
+}
+
+// "YY/MM/DD HH:MM:SS" into out[0..17). The last second's text is kept per thread: the HSM
+// renders tens of thousands of records a second, and gmtime + snprintf cost more than the
+// rest of the line.
+void putTimestamp(std::int64_t unixSeconds, char* out) {
+    thread_local std::int64_t cachedSecond = -1;
+    thread_local char cached[kTimeWidth];
+    if (unixSeconds != cachedSecond) {
+        std::time_t t = static_cast<std::time_t>(unixSeconds);
+        std::tm tm{};
+        ::gmtime_r(&t, &tm);
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%02d/%02d/%02d %02d:%02d:%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday,
+                      tm.tm_hour, tm.tm_min, tm.tm_sec);
+        std::memcpy(cached, buf, kTimeWidth);
+        cachedSecond = unixSeconds;
+    }
+    std::memcpy(out, cached, kTimeWidth);
+}
+
+bool unsafeInText(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return c == ',' || c == '^' || u < 0x20 || u == 0x7F;
+}
+
+} // namespace
+
 std::string formatTimestamp(std::int64_t unixSeconds) {
-    std::time_t t = static_cast<std::time_t>(unixSeconds);
-    std::tm tm{};
-    ::gmtime_r(&t, &tm);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%02d/%02d/%02d %02d:%02d:%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec);
-    return buf;
+    char buf[kTimeWidth];
+    putTimestamp(unixSeconds, buf);
+    return std::string(buf, kTimeWidth);
 }
 
 std::string sanitizeText(std::string_view text) {
     std::string out(text.substr(0, kTextWidth));
-    for (auto& c : out) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == ',' || c == '^' || u < 0x20 || u == 0x7F) c = ' ';
-    }
+    for (auto& c : out)
+        if (unsafeInText(c)) c = ' ';
     return out;
+}
+
+void renderLineInto(std::span<char, kLineBytes> out, std::uint64_t seq, std::int64_t unixSeconds, std::string_view text,
+                    std::span<const std::uint8_t> prevHmac, std::span<const std::uint8_t> raw) {
+    if (seq > kMaxSequence) throw Error(rc::GENERAL_ERROR, "audit sequence number out of range");
+    if (prevHmac.size() != kHmacBytes || raw.size() != kRawBytes)
+        throw Error(rc::ARGUMENTS_BAD, "audit record fields have the wrong size");
+    char* p = out.data();
+    std::memset(p, ' ', kLineBytes);
+    char digits[20];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + seq % 10);
+        seq /= 10;
+    } while (seq);
+    for (int i = 0; i < n; ++i) p[i] = digits[n - 1 - i];
+    p[kSeqWidth] = ',';
+    putTimestamp(unixSeconds, p + kTimeOffset);
+    p[kTimeOffset + kTimeWidth] = ',';
+    text = text.substr(0, kTextWidth);
+    for (std::size_t i = 0; i < text.size(); ++i) p[kTextOffset + i] = unsafeInText(text[i]) ? ' ' : text[i];
+    p[kTextOffset + kTextWidth] = ',';
+    putHex(prevHmac, p + kHmacOffset);
+    p[kHmacOffset + 2 * kHmacBytes] = ',';
+    putHex(raw, p + kRawOffset);
+    p[kLineBytes - 1] = '\n';
 }
 
 std::string renderLine(std::uint64_t seq, std::int64_t unixSeconds, std::string_view text,
                        std::span<const std::uint8_t> prevHmac, std::span<const std::uint8_t> raw) {
-    if (seq > kMaxSequence) throw Error(rc::GENERAL_ERROR, "audit sequence number out of range");
-    if (prevHmac.size() != kHmacBytes || raw.size() != kRawBytes)
-        throw Error(rc::ARGUMENTS_BAD, "audit record fields have the wrong size");
-    std::string line;
-    line.reserve(kLineBytes);
-    auto pad = [&](std::string_view s, std::size_t width) {
-        line += s;
-        line.append(width - s.size(), ' ');
-    };
-    pad(std::to_string(seq), kSeqWidth);
-    line += ',';
-    pad(formatTimestamp(unixSeconds), kTimeWidth);
-    line += ',';
-    pad(sanitizeText(text), kTextWidth);
-    line += ',';
-    line += toHex(prevHmac);
-    line += ',';
-    line += toHex(raw);
-    line += '\n';
+    std::string line(kLineBytes, ' ');
+    renderLineInto(std::span<char, kLineBytes>(line.data(), kLineBytes), seq, unixSeconds, text, prevHmac, raw);
     return line;
 }
 
@@ -98,13 +138,8 @@ std::string displayLine(const Line& l) {
 }
 
 std::string toHex(std::span<const std::uint8_t> b) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(b.size() * 2);
-    for (auto v : b) {
-        out += kDigits[v >> 4];
-        out += kDigits[v & 15];
-    }
+    std::string out(b.size() * 2, '0');
+    putHex(b, out.data());
     return out;
 }
 

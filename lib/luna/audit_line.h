@@ -44,6 +44,9 @@ std::string formatTimestamp(std::int64_t unixSeconds);
 // record always splits into five CSV fields and is the second '^' field of its syslog line.
 std::string sanitizeText(std::string_view text);
 
+// The same into a caller's buffer, allocating nothing (the HSM's per-record path).
+void renderLineInto(std::span<char, kLineBytes> out, std::uint64_t seq, std::int64_t unixSeconds, std::string_view text,
+                    std::span<const std::uint8_t> prevHmac, std::span<const std::uint8_t> raw);
 std::string renderLine(std::uint64_t seq, std::int64_t unixSeconds, std::string_view text,
                        std::span<const std::uint8_t> prevHmac, std::span<const std::uint8_t> raw);
 
