@@ -249,12 +249,23 @@ AuditJournal::Tip AuditJournal::tip() const {
 }
 
 void AuditJournal::append(const std::vector<std::string>& lines) {
+    std::string run;
+    run.reserve(lines.size() * kLine);
+    for (const auto& l : lines) {
+        if (l.size() != kLine) throw Error(rc::GENERAL_ERROR, "audit buffer: a record is not 448 bytes");
+        run += l;
+    }
+    append(run);
+}
+
+void AuditJournal::append(std::string_view lines) {
     if (lines.empty()) return;
+    if (lines.size() % kLine) throw Error(rc::GENERAL_ERROR, "audit buffer: a record is not 448 bytes");
     std::unique_lock lock(mu_);
     if (segments_.empty()) throw Error(rc::GENERAL_ERROR, "audit buffer: not started");
-    // The sequence field only (a whole parseLine() per batch costs more than the write).
+    // The sequence field only (a whole parseLine() per record costs more than the write).
     std::uint64_t first = 0;
-    for (char c : std::string_view(lines.front()).substr(0, audit::kSeqWidth)) {
+    for (char c : lines.substr(0, audit::kSeqWidth)) {
         if (c == ' ') break;
         if (c < '0' || c > '9') {
             first = 0;
@@ -265,12 +276,11 @@ void AuditJournal::append(const std::vector<std::string>& lines) {
     if (first != newest_ + 1)
         throw Error(rc::GENERAL_ERROR, "audit buffer: record " + std::to_string(first) + " does not follow " +
                                            std::to_string(newest_));
-    std::size_t i = 0;
-    while (i < lines.size()) {
+    while (!lines.empty()) {
         auto* seg = &segments_.rbegin()->second;
         if (seg->count >= kSegmentRecords) {
             // The new segment's header carries the chain: the HMAC its first record names.
-            auto l = audit::parseLine(lines[i]);
+            auto l = audit::parseLine(lines.substr(0, kLine));
             auto prev = l ? audit::fromHex(l->prevHmacHex) : std::nullopt;
             if (!prev || prev->size() != 32) throw Error(rc::GENERAL_ERROR, "audit buffer: malformed record");
             Hmac h{};
@@ -278,17 +288,11 @@ void AuditJournal::append(const std::vector<std::string>& lines) {
             newSegment(newest_ + 1, h);
             seg = &segments_.rbegin()->second;
         }
-        const auto n = std::min<std::uint64_t>(lines.size() - i, kSegmentRecords - seg->count);
+        const auto n = std::min<std::uint64_t>(lines.size() / kLine, kSegmentRecords - seg->count);
         // One write for the run. On failure (disk full) the segment is cut back to its last
         // whole record, so it never holds half a line.
-        std::string buf;
-        buf.reserve(n * kLine);
-        for (std::size_t k = 0; k < n; ++k) {
-            if (lines[i + k].size() != kLine) throw Error(rc::GENERAL_ERROR, "audit buffer: a record is not 448 bytes");
-            buf += lines[i + k];
-        }
         try {
-            writeAll(fd_, buf.data(), buf.size(), "cannot append to " + seg->path.filename().string());
+            writeAll(fd_, lines.data(), n * kLine, "cannot append to " + seg->path.filename().string());
         } catch (...) {
             if (::ftruncate(fd_, static_cast<off_t>(kHeaderBytes + seg->count * kLine)) != 0) {
                 // Left as it is: opening the journal again cuts the partial line.
@@ -297,7 +301,7 @@ void AuditJournal::append(const std::vector<std::string>& lines) {
         }
         seg->count += n;
         newest_ += n;
-        i += n;
+        lines.remove_prefix(n * kLine);
     }
     const bool wake = flusherIdle_;
     lock.unlock();
@@ -378,6 +382,31 @@ std::vector<std::pair<std::uint64_t, std::string>> AuditJournal::read(std::uint6
         for (std::uint64_t k = 0; k < n; ++k) out.emplace_back(from + k, bytes.substr(k * kLine, kLine));
     }
     return out;
+}
+
+AuditJournal::RecordSpan AuditJournal::openRecords(std::uint64_t after) const {
+    for (int attempt = 0;; ++attempt) {
+        std::unique_lock lock(mu_);
+        if (segments_.empty()) throw Error(rc::GENERAL_ERROR, "audit buffer: not started");
+        const Segment* seg = &segments_.rbegin()->second;
+        for (const auto& [first, s] : segments_) {
+            if (s.count && first + s.count - 1 > after) {
+                seg = &s;
+                break;
+            }
+        }
+        RecordSpan span;
+        span.newest = newest_;
+        span.first = std::max(after + 1, seg->first);
+        span.upTo = std::max(seg->first + seg->count, span.first) - 1;
+        span.offset = kHeaderBytes + (span.first - seg->first) * kLine;
+        const auto path = seg->path;
+        lock.unlock();
+        span.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (span.fd >= 0) return span;
+        // Deleted since: cbsd acknowledged all of it meanwhile; the next one holds the rest.
+        if (errno != ENOENT || attempt >= 3) ioError("cannot open " + path.filename().string());
+    }
 }
 
 std::uint64_t AuditJournal::acknowledged() const {

@@ -18,7 +18,7 @@
 // says how far cbsd has them.
 // Opening repairs a torn end (a write cut by a power loss): the partial or unreadable last
 // lines are cut (only a power loss tears a write, and only in the not yet flushed end).
-// One appender at a time (AuditLog's group commit); reads and the flusher run beside it.
+// One appender at a time (AuditLog's chain lock); reads and the flusher run beside it.
 #pragma once
 
 #include <array>
@@ -30,6 +30,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -71,11 +72,22 @@ public:
     // Appends consecutive records (`lines[i]` is newestSeq() + 1 + i); returns when they
     // are written (in the kernel: a crash of this process cannot lose them).
     void append(const std::vector<std::string>& lines);
+    void append(std::string_view lines);   // whole lines, one after the other
     // Returns when every record up to `seq` is flushed to the disk.
     void waitFlushed(std::uint64_t seq);
 
     // Records with sequence > after, oldest first, at most `max`.
     std::vector<std::pair<std::uint64_t, std::string>> read(std::uint64_t after, std::uint32_t max) const;
+    // Where the records after `after` are, for a reader in another process (cbsd) that reads
+    // them from the file itself: `fd` (the caller's to close) is a read-only descriptor of the
+    // segment holding record after + 1 (the newest segment when there is none yet); records
+    // first..upTo are there at byte `offset`, 448 bytes each (none when upTo < first). More
+    // follow in the next segment while upTo < newest.
+    struct RecordSpan {
+        int fd = -1;
+        std::uint64_t first = 0, offset = 0, upTo = 0, newest = 0;
+    };
+    RecordSpan openRecords(std::uint64_t after) const;
     // cbsd has the records up to `seq` on its disk: remembers it (<dir>/acked) and deletes the
     // segments whose records are all acknowledged (never the newest). The file is not
     // flushed: after a power cut it may name an older record, and cbsd, which fetches after

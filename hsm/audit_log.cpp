@@ -137,7 +137,7 @@ std::optional<SecureBytes> AuditLog::storedOwnSecret() const {
 // ch.1: "set the first time an event is logged".
 SecureBytes AuditLog::ownSecret() {
     {
-        std::lock_guard lock(commitMu_);
+        std::lock_guard lock(secretMu_);
         if (secret_) return *secret_;
     }
     if (auto s = storedOwnSecret()) return std::move(*s);
@@ -174,101 +174,67 @@ void AuditLog::admit(AuditEvent event) {
                                       " must be logged: the audit logs cannot be offloaded (is cbsd running?)");
 }
 
-void AuditLog::record(const AuditMessage& message, bool firstUse) { waitDurable(stage(message, firstUse)); }
+void AuditLog::prepareChain() {
+    SecureBytes secret;
+    {
+        std::lock_guard l(secretMu_);
+        if (secret_) secret = *secret_;
+    }
+    if (secret.empty()) {
+        // The first record ever makes the secret; it is cached once certainly stored
+        // (not inside a caller's transaction that could still roll back).
+        const bool ownTransaction = !store_.inTransaction();
+        store_.transaction([&] { secret = ownSecret(); });
+        if (ownTransaction) {
+            std::lock_guard l(secretMu_);
+            if (!secret_) secret_ = secret;
+        }
+    }
+    std::lock_guard lock(appendMu_);
+    if (!tip_) tip_ = tipHmac(journal_->tip(), secret);
+    if (!mac_) mac_ = std::make_unique<AuditChainMac>(secret);   // our secret never changes
+    chainReady_.store(true, std::memory_order_release);
+}
 
-std::uint64_t AuditLog::stage(const AuditMessage& message, bool firstUse) {
+void AuditLog::record(const AuditMessage& message, bool firstUse) {
     const auto& info = auditEventInfo(message.event);
-    if (!auditWanted(info, mask_.load(std::memory_order_relaxed), message.rc == rc::OK, firstUse)) return 0;
+    if (!auditWanted(info, mask_.load(std::memory_order_relaxed), message.rc == rc::OK, firstUse)) return;
     // A command that proceeds under a full log is still logged: the buffer may run over its
-    // nominal capacity rather than lose a record (the store has room; capacity is a policy).
-    std::lock_guard lock(commitMu_);
-    staged_.push_back({nextTicket_, message, now()});
-    return nextTicket_++;
-}
-
-void AuditLog::waitDurable(std::uint64_t ticket) {
-    if (!ticket) return;
-    std::unique_lock lock(commitMu_);
-    while (doneTicket_ < ticket) {
-        if (!committing_) commit(lock);
-        else committed_.wait(lock);
+    // nominal capacity rather than lose a record (the disk has room; capacity is a policy).
+    std::string text;
+    if (message.serial == serial_) {
+        text = auditText(message);
+    } else {
+        AuditMessage m = message;
+        m.serial = serial_;
+        text = auditText(m);
     }
-    for (const auto& f : failed_)
-        if (ticket >= f.first && ticket <= f.last) throw f.error;
-    if (syncEach_) {
-        const auto seq = newest_.load();   // at least this ticket's record
-        lock.unlock();
-        journal_->waitFlushed(seq);
-    }
-}
-
-void AuditLog::commit(std::unique_lock<std::mutex>& lock) {
-    auto batch = std::move(staged_);
-    staged_.clear();
-    if (batch.empty()) return;
-    committing_ = true;
-    lock.unlock();
-    std::uint64_t newest = 0;
-    std::optional<Error> error;
-    try {
-        SecureBytes secret;
-        {
-            std::lock_guard l(commitMu_);
-            if (secret_) secret = *secret_;
-        }
-        if (secret.empty()) {
-            // The first record ever makes the secret; it is cached once certainly stored
-            // (not inside a caller's transaction that could still roll back).
-            const bool ownTransaction = !store_.inTransaction();
-            store_.transaction([&] { secret = ownSecret(); });
-            if (ownTransaction) {
-                std::lock_guard l(commitMu_);
-                if (!secret_) secret_ = secret;
-            }
-        }
-        if (!tip_) tip_ = tipHmac(journal_->tip(), secret);
-        if (!mac_) mac_ = std::make_unique<AuditChainMac>(secret);   // our secret never changes
-        auto seq = newest_.load();
-        auto hmac = *tip_;
-        std::vector<std::string> lines;
-        lines.reserve(batch.size());
-        for (const auto& s : batch) lines.push_back(render(seq, hmac, *mac_, s.message, s.time));
-        journal_->append(lines);
+    if (!chainReady_.load(std::memory_order_acquire)) prepareChain();
+    std::uint64_t seq = 0;
+    {
+        std::lock_guard lock(appendMu_);
+        if (newest_.load() >= audit::kMaxSequence) throw Error(rc::LOG_FULL, "audit sequence numbers are exhausted");
+        seq = newest_.load() + 1;
+        const auto t = now();
+        std::array<char, audit::kLineBytes> line;
+        audit::renderLineInto(line, seq, t, text, *tip_, auditRaw(message, t, seq));
+        const std::string_view view(line.data(), line.size());
+        const auto hmac = (*mac_)(view, *tip_);
+        journal_->append(view);   // throws (disk full) before anything below changed
         tip_ = hmac;
-        newest_ = seq;
-        newest = seq;
-    } catch (const Error& e) {
-        error = e;
-    } catch (const std::exception& e) {
-        error = Error(rc::GENERAL_ERROR, std::string("audit log: ") + e.what());
+        newest_.store(seq);
     }
-    if (newest && listener_) listener_(newest);
-    lock.lock();
-    committing_ = false;
-    doneTicket_ = batch.back().ticket;
-    if (error) {
-        failed_.push_back({batch.front().ticket, batch.back().ticket, *error});
-        if (failed_.size() > 16) failed_.erase(failed_.begin());
-    }
-    committed_.notify_all();
-}
-
-// The next record's line; advances `seq` and `hmac` (the chain) past it.
-std::string AuditLog::render(std::uint64_t& seq, std::array<std::uint8_t, 32>& hmac, const AuditChainMac& mac,
-                             const AuditMessage& m, std::int64_t t) const {
-    if (seq >= audit::kMaxSequence) throw Error(rc::LOG_FULL, "audit sequence numbers are exhausted");
-    ++seq;
-    AuditMessage msg = m;
-    msg.serial = serial_;
-    const auto raw = auditRaw(msg, t, seq);
-    auto line = audit::renderLine(seq, t, auditText(msg), hmac, raw);
-    hmac = mac(line, hmac);
-    return line;
+    if (listener_) listener_(seq);
+    if (syncEach_) journal_->waitFlushed(seq);
 }
 
 std::vector<std::pair<std::uint64_t, std::string>> AuditLog::fetch(std::uint64_t after, std::uint32_t max) const {
     // Acknowledged records may still sit in a segment not yet dropped: they are not buffered.
     return journal_->read(std::max(after, acked_.load()), max);
+}
+
+AuditJournal::RecordSpan AuditLog::openRecords(std::uint64_t after) const {
+    return journal_->openRecords(std::max(after, acked_.load()));
 }
 
 void AuditLog::acknowledge(std::uint64_t upTo) {

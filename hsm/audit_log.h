@@ -13,25 +13,25 @@
 //                     factory reset, kept by zeroize and re-initialization)
 //   audit/verify      an imported log secret, used for verification instead of our own
 //
-// The Hsm calls it under its lock, except waitDurable(): records are appended in batches
-// (group commit) by whichever waiting thread comes first, outside the Hsm's lock. A record is
-// written to the buffer before the command that made it returns (no crash of hsmd loses
-// it) and flushed to the disk by the journal's flusher within a few ms, or before the
-// command returns with `syncEach` (docs/decisions/audit-durability.md). Sequence numbers
-// and HMACs are given at append, from the chain's tip, in the order records were staged.
+// The Hsm calls it with or without its lock (the data plane records outside it). Each record
+// is numbered, chained and appended under one brief lock, in the order records take it: the
+// text is rendered before, so the lock covers only the sequence number, time, HMAC and one
+// append. A record is written to the buffer before the command that made it returns (no crash
+// of hsmd loses it) and flushed to the disk by the journal's flusher within a few ms, or
+// before the command returns with `syncEach` (docs/decisions/audit-durability.md).
 #pragma once
 
 #include "hsm/audit_events.h"
 #include "hsm/audit_journal.h"
 #include "hsm/audit_record.h"
 #include "hsm/audit_verify.h"
+#include "hsm/brief_mutex.h"
 #include "hsm/clock.h"
 #include "hsm/keyring.h"
 #include "hsm/store.h"
 #include "luna/errors.h"
 
 #include <atomic>
-#include <condition_variable>
 #include <optional>
 #include <filesystem>
 #include <functional>
@@ -55,13 +55,6 @@ public:
     virtual void admit(AuditEvent event) = 0;
     // After it ran: logs the outcome if the configuration (or a critical event) asks for it.
     virtual void record(const AuditMessage& message, bool firstUse = false) = 0;
-    // The same in two steps, so the wait can happen outside the caller's lock: stage() decides
-    // and queues (0: not logged), waitDurable() returns once the record is committed.
-    virtual std::uint64_t stage(const AuditMessage& message, bool firstUse = false) {
-        record(message, firstUse);
-        return 0;
-    }
-    virtual void waitDurable(std::uint64_t /*ticket*/) {}
 };
 
 inline constexpr std::uint64_t kDefaultAuditCapacity = 198120;   // ch.1: "198,120 messages max"
@@ -89,8 +82,6 @@ public:
 
     void admit(AuditEvent event) override;
     void record(const AuditMessage& message, bool firstUse = false) override;
-    std::uint64_t stage(const AuditMessage& message, bool firstUse = false) override;
-    void waitDurable(std::uint64_t ticket) override;
 
     AuditSettings settings() const;
     // The rotation in effect, without a store read (cbsd asks at every fetch).
@@ -106,6 +97,8 @@ public:
     // Records with sequence > after, oldest first, at most `max`. fetch() and acknowledge()
     // need no outside lock (cbsd's calls must not stall the data plane).
     std::vector<std::pair<std::uint64_t, std::string>> fetch(std::uint64_t after, std::uint32_t max) const;
+    // The same, read by cbsd from the buffer's file (AuditJournal::openRecords).
+    AuditJournal::RecordSpan openRecords(std::uint64_t after) const;
     // cbsd has them on disk: drop records up to and including `upTo` from the buffer.
     void acknowledge(std::uint64_t upTo);
 
@@ -136,11 +129,9 @@ public:
 private:
     void openBuffer(std::filesystem::path dir);   // the journal, moving a store-kept buffer over
     static std::array<std::uint8_t, 32> tipHmac(const AuditJournal::Tip& tip, std::span<const std::uint8_t> secret);
-    std::string render(std::uint64_t& seq, std::array<std::uint8_t, 32>& hmac, const AuditChainMac& mac,
-                       const AuditMessage& m, std::int64_t t) const;
     SecureBytes ownSecret();                     // made on first use
     std::optional<SecureBytes> storedOwnSecret() const;
-    void commit(std::unique_lock<std::mutex>& lock);   // the leader's turn: one transaction for the queue
+    void prepareChain();                         // the first record: the secret, its MAC, the tip
 
     Store& store_;
     Keyring& keys_;
@@ -159,24 +150,12 @@ private:
     std::set<std::uint64_t> usedKeys_;
     std::atomic<std::int64_t> clockOffset_{0};   // audit sync's offset, as stored
 
-    // Group commit, under commitMu_. Tickets count staged records in order.
-    struct Staged {
-        std::uint64_t ticket;
-        AuditMessage message;
-        std::int64_t time;
-    };
-    struct Failed {
-        std::uint64_t first, last;
-        Error error;
-    };
-    std::mutex commitMu_;
-    std::condition_variable committed_;
-    std::vector<Staged> staged_;
-    std::uint64_t nextTicket_ = 1, doneTicket_ = 0;
-    bool committing_ = false;
-    std::optional<std::array<std::uint8_t, 32>> tip_;   // the newest record's HMAC; the leader's
-    std::unique_ptr<AuditChainMac> mac_;                 // keyed with our secret; the leader's
-    std::vector<Failed> failed_;           // the last few batches that did not commit
+    // The chain's writer. appendMu_ guards tip_, mac_ and each append to the journal.
+    BriefMutex appendMu_;
+    std::atomic<bool> chainReady_{false};               // mac_ and tip_ are set
+    std::optional<std::array<std::uint8_t, 32>> tip_;   // the newest record's HMAC
+    std::unique_ptr<AuditChainMac> mac_;                 // keyed with our secret
+    std::mutex secretMu_;
     std::optional<SecureBytes> secret_;    // our own secret once it is committed
 };
 

@@ -169,6 +169,9 @@ public:
                                      std::optional<std::string> successorLine, bool external);
     // cbsd's side: records not yet on disk, and the acknowledgement that they are.
     std::vector<std::pair<std::uint64_t, std::string>> fetchAuditRecords(std::uint64_t after, std::uint32_t max);
+    // The same without copying them: a descriptor of the buffer file that holds them
+    // (AuditJournal::openRecords), for cbsd to read.
+    AuditJournal::RecordSpan openAuditRecords(std::uint64_t after);
     void acknowledgeAuditRecords(std::uint64_t upTo);
     AuditBufferState auditBuffer() const;
     audit::Rotation auditRotation() const;

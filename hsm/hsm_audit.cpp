@@ -63,13 +63,12 @@ void Hsm::auditFailure(AuditEvent e, const SessionId& s, const Error& err, Audit
 void Hsm::auditAdmit(AuditEvent e) { admitAudit(e); }
 
 void Hsm::auditRecord(const SessionId& s, AuditEvent e, std::uint32_t rc, std::string detail, bool firstUse) {
-    // The data plane's hot path: staged under the lock, committed outside it, so concurrent
-    // requests share one store transaction (group commit) and nobody waits for an fsync
-    // while holding the HSM.
-    std::uint64_t ticket = 0;
+    // The data plane's hot path: the message is built under the lock (the session's origin),
+    // the record is appended outside it, so concurrent requests never wait for each other's
+    // records while holding the HSM.
+    AuditMessage m;
     {
         std::lock_guard lock(mu_);
-        AuditMessage m;
         if (firstUse) {
             m.serial = auditLog_->serial();
             if (auto it = origins_.find(s); it != origins_.end()) m.origin = it->second;
@@ -80,9 +79,8 @@ void Hsm::auditRecord(const SessionId& s, AuditEvent e, std::uint32_t rc, std::s
         } else {
             m = auditMessage(e, s, rc, AuditNote{.detail = std::move(detail)});
         }
-        ticket = audit_->stage(m, firstUse);
     }
-    audit_->waitDurable(ticket);
+    audit_->record(m, firstUse);
 }
 
 void Hsm::setSessionOrigin(const SessionId& s, std::uint32_t accessHi, std::uint32_t accessLo) {
@@ -298,6 +296,14 @@ std::vector<std::pair<std::uint64_t, std::string>> Hsm::fetchAuditRecords(std::u
         lastAuditFetch_ = auditLog_->now();
     }
     return auditLog_->fetch(after, max);
+}
+
+AuditJournal::RecordSpan Hsm::openAuditRecords(std::uint64_t after) {
+    {
+        std::lock_guard lock(mu_);
+        lastAuditFetch_ = auditLog_->now();
+    }
+    return auditLog_->openRecords(after);
 }
 
 void Hsm::acknowledgeAuditRecords(std::uint64_t upTo) { auditLog_->acknowledge(upTo); }

@@ -13,13 +13,16 @@
 #include <sdbus-c++/sdbus-c++.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <getopt.h>
+#include <unistd.h>
 #include <syslog.h>
 #include <stdexcept>
 #include <thread>
@@ -88,19 +91,50 @@ private:
     std::function<void()> wake_;
 };
 
+// Records first .. first + n - 1 from byte `offset` of `fd`, each checked to be a whole line
+// with its own sequence number before it goes anywhere.
+void readLines(int fd, std::uint64_t first, std::uint64_t offset, std::uint64_t n, cbsd::RecordSource::Batch& b) {
+    std::string bytes(n * audit::kLineBytes, '\0');
+    std::size_t got = 0;
+    while (got < bytes.size()) {
+        const auto r = ::pread(fd, bytes.data() + got, bytes.size() - got, static_cast<off_t>(offset + got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) throw std::runtime_error(std::string("cannot read the HSM's audit buffer: ") + std::strerror(errno));
+        if (r == 0) throw std::runtime_error("the HSM's audit buffer ends before record " + std::to_string(first + got / audit::kLineBytes));
+        got += static_cast<std::size_t>(r);
+    }
+    b.records.reserve(b.records.size() + n);
+    for (std::uint64_t i = 0; i < n; ++i) {
+        const std::string_view line(bytes.data() + i * audit::kLineBytes, audit::kLineBytes);
+        std::uint64_t seq = 0;
+        for (char c : line.substr(0, audit::kSeqWidth)) {
+            if (c < '0' || c > '9') break;
+            seq = seq * 10 + static_cast<std::uint64_t>(c - '0');
+        }
+        if (seq != first + i || line.back() != '\n')
+            throw std::runtime_error("record " + std::to_string(first + i) + " in the HSM's audit buffer is damaged");
+        b.records.emplace_back(seq, std::string(line));
+    }
+}
+
 class HsmdSource final : public cbsd::RecordSource {
 public:
     explicit HsmdSource(AuditCalls& calls) : calls_(calls) {}
+    // The records are read from the buffer's file through the descriptor hsmd hands over,
+    // one file per call, until `max` or the newest.
     Batch fetch(std::uint64_t after, std::uint32_t max) override {
-        auto [first, lines, rotation] = calls_.FetchRecords(after, max);
         Batch b;
-        if (lines.size() % audit::kLineBytes != 0)
-            throw std::runtime_error("hsmd sent " + std::to_string(lines.size()) + " bytes of audit records, not whole lines");
-        const auto n = lines.size() / audit::kLineBytes;
-        b.records.reserve(n);
-        for (std::size_t i = 0; i < n; ++i)
-            b.records.emplace_back(first + i, lines.substr(i * audit::kLineBytes, audit::kLineBytes));
-        b.rotation = audit::rotationFromName(rotation).value_or(audit::kDefaultRotation);
+        while (b.records.size() < max) {
+            auto [fd, first, offset, upTo, newest, rotation] = calls_.OpenRecords(after);
+            b.rotation = audit::rotationFromName(rotation).value_or(audit::kDefaultRotation);
+            if (upTo < first) break;
+            if (first != after + 1 && after >= first)
+                throw std::runtime_error("hsmd named records from " + std::to_string(first) + " after " + std::to_string(after));
+            const auto n = std::min<std::uint64_t>(upTo - first + 1, max - b.records.size());
+            readLines(fd.get(), first, offset, n, b);
+            after = first + n - 1;
+            if (after >= newest) break;
+        }
         return b;
     }
     void acknowledge(std::uint64_t upTo) override { calls_.Acknowledge(upTo); }

@@ -38,15 +38,17 @@ AuditBus::AuditBus(sdbus::IConnection& conn, hsm::Hsm& hsm, RoleMap& roles, Work
     : AdaptorInterfaces(conn, kAuditObjectPath), hsm_(hsm), roles_(roles), work_(work), cbsUids_(std::move(cbsUids)),
       hsmChanged_(std::move(hsmChanged)) {
     notifier_ = std::thread([this] { notifyLoop(); });
-    // Called inside the core's lock: only note the newest sequence; the notifier emits.
+    // Called for every record, perhaps inside the core's lock: only note the newest sequence;
+    // the notifier emits. Under load a signal is nearly always pending already, and the record
+    // only raises its number, without a lock; the first one after a signal wakes the notifier.
     hsm_.setAuditListener([this](std::uint64_t seq) {
-        bool wake;
-        {
-            std::lock_guard lock(notifyMu_);
-            wake = !pending_;   // already pending: the notifier will see this one too
-            pending_ = std::max(pending_, seq);
+        auto prev = pending_.load();
+        while (prev < seq && !pending_.compare_exchange_weak(prev, seq)) {
         }
-        if (wake) notifyCv_.notify_one();
+        if (prev == 0) {
+            std::lock_guard lock(notifyMu_);   // the notifier checks pending_ under it: no lost wake-up
+            notifyCv_.notify_one();
+        }
     });
     registerAdaptor();
 }
@@ -65,10 +67,9 @@ AuditBus::~AuditBus() {
 void AuditBus::notifyLoop() {
     std::unique_lock lock(notifyMu_);
     for (;;) {
-        notifyCv_.wait(lock, [this] { return stopping_ || pending_; });
+        notifyCv_.wait(lock, [this] { return stopping_ || pending_.load() != 0; });
         if (stopping_) return;
-        const auto seq = pending_;
-        pending_ = 0;
+        const auto seq = pending_.exchange(0);
         lock.unlock();
         try {
             emitRecordsAvailable(seq);
@@ -240,6 +241,17 @@ std::tuple<uint64_t, std::string, std::string> AuditBus::FetchRecords(const uint
         }
         const uint64_t first = records.empty() ? 0 : records.front().first;
         return std::make_tuple(first, std::move(lines), std::string(audit::rotationName(hsm_.auditRotation())));
+    });
+}
+
+std::tuple<sdbus::UnixFd, uint64_t, uint64_t, uint64_t, uint64_t, std::string> AuditBus::OpenRecords(
+    const uint64_t& after) {
+    authorizeCbs();
+    return translate([&] {
+        const auto span = hsm_.openAuditRecords(after);
+        return std::make_tuple(sdbus::UnixFd(span.fd, sdbus::adopt_fd), static_cast<uint64_t>(span.first),
+                               static_cast<uint64_t>(span.offset), static_cast<uint64_t>(span.upTo),
+                               static_cast<uint64_t>(span.newest), std::string(audit::rotationName(hsm_.auditRotation())));
     });
 }
 

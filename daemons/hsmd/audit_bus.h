@@ -1,6 +1,6 @@
 // The audit face of the HSM at /com/safenet/Luna/Audit: com.safenet.Luna.Audit (XML in
-// lib/dbus/). The Auditor's commands need the appliance role audit; FetchRecords and
-// Acknowledge only cbsd's uid (--cbs-user). Handlers have HsmBus's shape: identify and
+// lib/dbus/). The Auditor's commands need the appliance role audit; FetchRecords, OpenRecords
+// and Acknowledge only cbsd's uid (--cbs-user). Handlers have HsmBus's shape: identify and
 // authorize the caller -> act on the core -> reply; a luna::Error becomes the registry's
 // D-Bus error. Every record the core adds wakes cbsd with RecordsAvailable.
 #pragma once
@@ -15,6 +15,7 @@
 
 #include <condition_variable>
 #include <functional>
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -52,6 +53,8 @@ private:
                               std::vector<sdbus::Struct<std::string, uint32_t, uint64_t, std::string>>>&& result,
                 std::vector<std::string> records, std::string successor, bool external) override;
     std::tuple<uint64_t, std::string, std::string> FetchRecords(const uint64_t& after, const uint32_t& max) override;
+    std::tuple<sdbus::UnixFd, uint64_t, uint64_t, uint64_t, uint64_t, std::string> OpenRecords(
+        const uint64_t& after) override;
     void Acknowledge(const uint64_t& upTo) override;
 
     hsm::Hsm& hsm_;
@@ -62,7 +65,7 @@ private:
 
     std::mutex notifyMu_;
     std::condition_variable notifyCv_;
-    std::uint64_t pending_ = 0;   // newest sequence not yet signalled
+    std::atomic<std::uint64_t> pending_{0};   // newest sequence not yet signalled
     bool stopping_ = false;
     std::thread notifier_;
 };

@@ -173,6 +173,8 @@ expect_match "the admin cannot clear the logs" "Only the audit role" \
   "$(as "$ADMIN" busctl --system call com.safenet.Luna.Cbs /com/safenet/Luna/AuditLogs com.safenet.Luna.AuditLogs Clear 2>&1)"
 expect_match "the audit user cannot fetch records" "Only cbsd" \
   "$(as "$AUDIT" busctl --system call com.safenet.Luna.Hsm /com/safenet/Luna/Audit com.safenet.Luna.Audit FetchRecords tu 0 10 2>&1)"
+expect_match "the audit user cannot open the HSM's buffer" "Only cbsd" \
+  "$(as "$AUDIT" busctl --system call com.safenet.Luna.Hsm /com/safenet/Luna/Audit com.safenet.Luna.Audit OpenRecords t 0 2>&1)"
 expect_match "lunash hides audit from the admin" "The admin role may not run 'audit" \
   "$(as "$ADMIN" env LUNA_ROLES_FILE="$T/roles" "$T/bin/lunash" -c 'audit show' 2>&1)"
 

@@ -107,6 +107,55 @@ BOOST_AUTO_TEST_CASE(acknowledged_segments_are_deleted_but_never_the_newest) {
     BOOST_CHECK_EQUAL(j.acknowledged(), n - 5);
 }
 
+// What cbsd does with OpenRecords: read records straight from the descriptor, one segment
+// per call, and ask again after the last one it got until it has the newest.
+BOOST_AUTO_TEST_CASE(open_records_hands_out_each_segment_to_read_from_the_file) {
+    TempDir t;
+    const auto dir = t.path() / "buf";
+    AuditJournal j(dir);
+    j.start(1, {});
+    const auto n = AuditJournal::kSegmentRecords + 20;
+    j.append(lines(1, n));
+    auto readSpan = [](const AuditJournal::RecordSpan& s) {
+        std::vector<std::string> out;
+        for (auto seq = s.first; seq <= s.upTo; ++seq) {
+            std::string l(audit::kLineBytes, '\0');
+            const auto at = static_cast<off_t>(s.offset + (seq - s.first) * audit::kLineBytes);
+            BOOST_REQUIRE_EQUAL(::pread(s.fd, l.data(), l.size(), at), static_cast<ssize_t>(l.size()));
+            out.push_back(l);
+        }
+        ::close(s.fd);
+        return out;
+    };
+    std::vector<std::string> got;
+    std::uint64_t after = 5, calls = 0;
+    for (;;) {
+        const auto s = j.openRecords(after);
+        BOOST_REQUIRE_GE(s.fd, 0);
+        BOOST_CHECK_EQUAL(s.first, after + 1);
+        BOOST_CHECK_EQUAL(s.newest, n);
+        for (auto& l : readSpan(s)) got.push_back(l);
+        ++calls;
+        after = s.upTo;
+        if (after >= s.newest) break;
+    }
+    BOOST_CHECK_EQUAL(calls, 2u);   // the rest of the first segment, then the second
+    BOOST_REQUIRE_EQUAL(got.size(), n - 5);
+    for (std::uint64_t i = 0; i < got.size(); ++i) BOOST_CHECK_EQUAL(got[i], line(6 + i));
+
+    // Nothing new: an empty span (upTo < first) of the newest segment.
+    auto none = j.openRecords(n);
+    BOOST_CHECK_LT(none.upTo, none.first);
+    ::close(none.fd);
+    // A descriptor taken before cbsd acknowledged (and so deleted) its segment still reads it.
+    auto early = j.openRecords(0);
+    j.acknowledge(AuditJournal::kSegmentRecords);
+    BOOST_CHECK_EQUAL(segmentFiles(dir), 1u);
+    const auto kept = readSpan(early);
+    BOOST_REQUIRE_EQUAL(kept.size(), AuditJournal::kSegmentRecords);
+    BOOST_CHECK_EQUAL(kept.back(), line(AuditJournal::kSegmentRecords));
+}
+
 BOOST_AUTO_TEST_CASE(the_acknowledged_position_survives_reopening) {
     TempDir t;
     const auto dir = t.path() / "buf";
