@@ -10,6 +10,7 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <memory>
 
@@ -27,13 +28,32 @@ std::string auditResult(std::uint32_t rc) {
     return (def ? std::string(def->name) : std::string("CKR_UNKNOWN")) + code;
 }
 
+// Built in one buffer: this runs for every logged data-plane request.
 std::string auditText(const AuditMessage& m) {
-    std::string t = "S/N " + m.serial + " session " + std::to_string(m.origin.session) + " Access " +
-                    std::to_string(m.origin.accessHi) + ":" + std::to_string(m.origin.accessLo) + " ";
-    if (!m.who.empty()) t += m.who + " ";
-    if (!m.object.empty()) t += m.object + " ";
-    t += "operation " + std::string(auditEventInfo(m.event).name) + " returned " + auditResult(m.rc);
-    if (!m.detail.empty()) t += " " + m.detail;
+    std::string t;
+    t.reserve(192);
+    auto number = [&t](std::uint64_t v) {
+        char b[24];
+        const auto r = std::to_chars(b, b + sizeof b, v);
+        t.append(b, r.ptr);
+    };
+    t += "S/N ";
+    t += m.serial;
+    t += " session ";
+    number(m.origin.session);
+    t += " Access ";
+    number(m.origin.accessHi);
+    t += ':';
+    number(m.origin.accessLo);
+    t += ' ';
+    if (!m.who.empty()) (t += m.who) += ' ';
+    if (!m.object.empty()) (t += m.object) += ' ';
+    t += "operation ";
+    t += auditEventInfo(m.event).name;
+    t += " returned ";
+    if (m.rc == 0) t += "RC_OK(0x00000000)";
+    else t += auditResult(m.rc);
+    if (!m.detail.empty()) (t += ' ') += m.detail;
     if (m.usingPin) t += " (using PIN (entry=LUNA_ENTRY_DATA_AREA))";
     return t;
 }
