@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 namespace luna::hsm {
 namespace {
@@ -54,12 +56,13 @@ std::optional<Header> parseHeader(std::string_view h) {
     return out;
 }
 
-void writeAll(int fd, const char* p, std::size_t n, const std::string& what) {
+// `what` and `name` make the error message, only when there is an error (this is the per-record path).
+void writeAll(int fd, const char* p, std::size_t n, const char* what, const std::filesystem::path& name) {
     while (n) {
         auto w = ::write(fd, p, n);
         if (w < 0) {
             if (errno == EINTR) continue;
-            ioError(what);
+            ioError(std::string(what) + " " + name.filename().string());
         }
         p += w;
         n -= static_cast<std::size_t>(w);
@@ -90,31 +93,80 @@ void syncDirectory(const std::filesystem::path& dir) {
     ::close(fd);
 }
 
+std::string readFd(int fd, std::uint64_t n) {
+    std::string out(n, '\0');
+    std::size_t got = 0;
+    while (got < n) {
+        auto r = ::pread(fd, out.data() + got, n - got, static_cast<off_t>(got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += static_cast<std::size_t>(r);
+    }
+    out.resize(got);
+    return out;
+}
+
+std::uint64_t seqField(std::string_view line) {
+    std::uint64_t seq = 0;
+    for (char c : line.substr(0, audit::kSeqWidth)) {
+        if (c == ' ') break;
+        if (c < '0' || c > '9') return 0;
+        seq = seq * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return seq;
+}
+
+std::string randomId() {
+    std::uint8_t b[8];
+    std::ifstream urandom("/dev/urandom", std::ios::binary);
+    if (!urandom.read(reinterpret_cast<char*>(b), sizeof b)) throw Error(rc::DEVICE_ERROR, "audit buffer: no random source");
+    return audit::toHex(b);
+}
+
 } // namespace
 
-AuditJournal::AuditJournal(std::filesystem::path dir) : dir_(std::move(dir)) {
-    std::filesystem::create_directories(dir_);
-    std::filesystem::permissions(dir_, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+AuditJournal::AuditJournal(std::filesystem::path dir, std::filesystem::path stagingDir)
+    : dir_(std::move(dir)), stagingDir_(stagingDir.empty() ? dir_ / "staging" : std::move(stagingDir)) {
+    for (const auto& d : {dir_, stagingDir_}) {
+        std::filesystem::create_directories(d);
+        std::filesystem::permissions(d, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+    }
+    id_ = readAt(dir_ / "id", 0, 64, true);
+    if (id_.size() != 17 || id_.back() != '\n') {
+        id_ = randomId();
+        const auto tmp = dir_ / "id.tmp";
+        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0) ioError("cannot write id.tmp");
+        const auto text = id_ + "\n";
+        try {
+            writeAll(fd, text.data(), text.size(), "cannot write", tmp);
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
+        ::fdatasync(fd);
+        ::close(fd);
+        if (::rename(tmp.c_str(), (dir_ / "id").c_str()) != 0) ioError("cannot write id");
+        syncDirectory(dir_);
+    } else {
+        id_.pop_back();
+    }
     openSegments();
+    openStaging();
     flusher_ = std::thread([this] { flushLoop(); });
 }
 
 AuditJournal::~AuditJournal() {
     {
         std::lock_guard lock(mu_);
-        stop_ = true;
+        stop_ = true;   // the flusher copies what is staged before it ends
     }
     written_.notify_all();
     hurry_.notify_all();
     flusher_.join();
-    for (int fd : retired_) {
-        ::fdatasync(fd);
-        ::close(fd);
-    }
-    if (fd_ >= 0) {
-        ::fdatasync(fd_);
-        ::close(fd_);
-    }
+    if (fd_ >= 0) ::close(fd_);
+    for (int fd : stage_)
+        if (fd >= 0) ::close(fd);
     if (ackDirty_) {
         try {
             saveAcknowledged(acked_);
@@ -122,6 +174,10 @@ AuditJournal::~AuditJournal() {
             // Only advisory: the next start counts from the older position.
         }
     }
+}
+
+std::filesystem::path AuditJournal::stagingPath(int which) const {
+    return stagingDir_ / (id_ + (which ? ".B" : ".A"));
 }
 
 void AuditJournal::openSegments() {
@@ -156,7 +212,9 @@ void AuditJournal::openSegments() {
         expect = first + s.count;
     }
     newest_ = last.first + last.count - 1;
-    flushedSeq_ = newest_;
+    flushedSeq_ = onDisk_ = newest_;
+    tailFirst_ = last.first;
+    tailCount_ = last.count;
     // Never behind what was dropped, never ahead of what exists (an unreadable file: none).
     const auto oldest = segments_.begin()->first;
     acked_ = oldest - 1;
@@ -186,21 +244,60 @@ void AuditJournal::repairTail(Segment& s) {
     s.count = count;
 }
 
-void AuditJournal::start(std::uint64_t firstSeq, const Hmac& prevHmac) {
-    std::lock_guard lock(mu_);
-    if (!segments_.empty()) throw Error(rc::GENERAL_ERROR, "audit buffer: already started");
-    newSegment(firstSeq, prevHmac);
-    newest_ = firstSeq - 1;
-    flushedSeq_ = newest_;
-    acked_ = newest_;
-    // Nothing may depend on this segment before it is certainly on the disk.
-    ::fdatasync(fd_);
-    syncDirectory(dir_);
-    dirDirty_ = false;
+// The staging files: what they still hold after a crash (whole lines that follow the
+// segments) is copied into the segments and synced; then both start empty. Files another
+// journal left there (of a state directory that was reset) are removed.
+void AuditJournal::openStaging() {
+    const auto mine = stagingPath(0).filename().string(), mineB = stagingPath(1).filename().string();
+    for (const auto& e : std::filesystem::directory_iterator(stagingDir_)) {
+        const auto name = e.path().filename().string();
+        const bool staging = name.size() == 18 && name[16] == '.' && (name[17] == 'A' || name[17] == 'B');
+        if (staging && name != mine && name != mineB) std::filesystem::remove(e.path());
+    }
+    for (int i = 0; i < 2; ++i) {
+        stagePath_[i] = stagingPath(i);
+        stage_[i] = ::open(stagingPath(i).c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (stage_[i] < 0) ioError("cannot open " + stagingPath(i).string());
+    }
+    if (!segments_.empty()) {
+        std::map<std::uint64_t, std::string_view> staged;
+        std::string bytes[2];
+        for (int i = 0; i < 2; ++i) {
+            struct stat st{};
+            if (::fstat(stage_[i], &st) != 0) ioError("cannot read " + stagingPath(i).string());
+            bytes[i] = readFd(stage_[i], static_cast<std::uint64_t>(st.st_size));
+            for (std::size_t at = 0; at + kLine <= bytes[i].size(); at += kLine) {
+                const std::string_view line(bytes[i].data() + at, kLine);
+                if (auto l = audit::parseLine(line)) staged[l->seq] = line;
+            }
+        }
+        std::string run;
+        for (auto seq = newest_ + 1; staged.count(seq); ++seq) run += staged[seq];
+        if (!run.empty()) {
+            copyToSegments(run);
+            std::lock_guard lock(mu_);
+            newest_ = onDisk_;
+            publish(onDisk_);
+        }
+    }
+    for (int i = 0; i < 2; ++i)
+        if (::ftruncate(stage_[i], 0) != 0) ioError("cannot empty " + stagingPath(i).string());
 }
 
-// Written under a temporary name and renamed: a crash in the middle leaves a stray
-// "seg-*.new" (removed at the next open), never a segment without its header.
+void AuditJournal::start(std::uint64_t firstSeq, const Hmac& prevHmac) {
+    {
+        std::lock_guard lock(mu_);
+        if (!segments_.empty()) throw Error(rc::GENERAL_ERROR, "audit buffer: already started");
+    }
+    newSegment(firstSeq, prevHmac);   // synced with its directory: nothing may depend on it before
+    std::lock_guard lock(mu_);
+    newest_ = flushedSeq_ = onDisk_ = firstSeq - 1;
+    acked_ = newest_;
+}
+
+// Written under a temporary name, synced and renamed: a crash in the middle leaves a stray
+// "seg-*.new" (removed at the next open), never a segment without its header. Made the
+// newest segment for the flusher and, empty, for readers.
 void AuditJournal::newSegment(std::uint64_t first, const Hmac& prev) {
     const auto path = dir_ / segmentName(first);
     auto tmp = path;
@@ -209,17 +306,72 @@ void AuditJournal::newSegment(std::uint64_t first, const Hmac& prev) {
     if (fd < 0) ioError("cannot create " + tmp.filename().string());
     const auto h = header(first, prev);
     try {
-        writeAll(fd, h.data(), h.size(), "cannot write " + tmp.filename().string());
+        writeAll(fd, h.data(), h.size(), "cannot write", tmp);
+        ::fdatasync(fd);
         if (::rename(tmp.c_str(), path.c_str()) != 0) ioError("cannot create " + path.filename().string());
     } catch (...) {
         ::close(fd);
         ::unlink(tmp.c_str());
         throw;
     }
-    if (fd_ >= 0) retired_.push_back(fd_);
+    syncDirectory(dir_);
+    if (fd_ >= 0) {
+        ::fdatasync(fd_);   // the previous segment is complete: on the disk before it is published
+        ::close(fd_);
+    }
     fd_ = fd;
+    tailFirst_ = first;
+    tailCount_ = 0;
+    std::lock_guard lock(mu_);
     segments_[first] = Segment{path, first, 0};
-    dirDirty_ = true;
+}
+
+// Appends staged lines to the segments: those that follow onDisk_, in order (a line copied
+// before, by a round that failed or was cut short by a crash, is skipped). Synced when it returns.
+void AuditJournal::copyToSegments(std::string_view staged) {
+    while (staged.size() >= kLine) {
+        // Skip what is on the disk already.
+        while (staged.size() >= kLine && seqField(staged) <= onDisk_) staged.remove_prefix(kLine);
+        if (staged.size() < kLine) break;
+        if (seqField(staged) != onDisk_ + 1)
+            throw Error(rc::STORAGE_CORRUPT, "audit buffer: staged record " + std::to_string(seqField(staged)) +
+                                                 " does not follow " + std::to_string(onDisk_));
+        if (tailCount_ >= kSegmentRecords) {
+            // The new segment's header carries the chain: the HMAC its first record names.
+            auto l = audit::parseLine(staged.substr(0, kLine));
+            auto prev = l ? audit::fromHex(l->prevHmacHex) : std::nullopt;
+            if (!prev || prev->size() != 32) throw Error(rc::GENERAL_ERROR, "audit buffer: malformed record");
+            Hmac h{};
+            std::copy(prev->begin(), prev->end(), h.begin());
+            newSegment(onDisk_ + 1, h);
+        }
+        // Consecutive lines up to the segment's end, in one write.
+        std::uint64_t n = 0;
+        const auto room = kSegmentRecords - tailCount_;
+        while (n < room && (n + 1) * kLine <= staged.size() && seqField(staged.substr(n * kLine)) == onDisk_ + 1 + n) ++n;
+        try {
+            writeAll(fd_, staged.data(), n * kLine, "cannot append to", segmentName(tailFirst_));
+        } catch (...) {
+            // Cut back to whole records: the segment never holds half a line.
+            if (::ftruncate(fd_, static_cast<off_t>(kHeaderBytes + tailCount_ * kLine)) != 0) {
+                // Left as it is: opening the journal again cuts the partial line.
+            }
+            throw;
+        }
+        tailCount_ += n;
+        onDisk_ += n;
+        staged.remove_prefix(n * kLine);
+    }
+    if (fd_ >= 0 && ::fdatasync(fd_) != 0) ioError("cannot sync " + segmentName(tailFirst_));
+}
+
+// Readers see the records up to `upTo` (on the disk and synced).
+void AuditJournal::publish(std::uint64_t upTo) {
+    for (auto& [first, s] : segments_) {
+        if (first > upTo) break;
+        s.count = std::min<std::uint64_t>(upTo - first + 1, kSegmentRecords);
+    }
+    flushedSeq_ = std::max(flushedSeq_, upTo);
 }
 
 std::uint64_t AuditJournal::newestSeq() const {
@@ -233,19 +385,25 @@ std::uint64_t AuditJournal::oldestSeq() const {
 }
 
 AuditJournal::Tip AuditJournal::tip() const {
+    waitFlushed(newestSeq());
     std::lock_guard lock(mu_);
     if (segments_.empty()) throw Error(rc::GENERAL_ERROR, "audit buffer: not started");
-    const auto& last = segments_.rbegin()->second;
     Tip t;
-    t.seq = newest_;
-    if (last.count) {
-        t.line = readAt(last.path, static_cast<off_t>(kHeaderBytes + (last.count - 1) * kLine), kLine);
-    } else {
-        auto h = parseHeader(readAt(last.path, 0, kHeaderBytes));
-        if (!h) throw Error(rc::STORAGE_CORRUPT, "audit buffer: " + last.path.filename().string() + " has no valid header");
-        t.base = h->prev;
+    t.seq = flushedSeq_;
+    for (auto it = segments_.rbegin(); it != segments_.rend(); ++it) {
+        const auto& s = it->second;
+        if (s.count && s.first + s.count - 1 == flushedSeq_) {
+            t.line = readAt(s.path, static_cast<off_t>(kHeaderBytes + (s.count - 1) * kLine), kLine);
+            return t;
+        }
+        if (s.first == flushedSeq_ + 1) {
+            auto h = parseHeader(readAt(s.path, 0, kHeaderBytes));
+            if (!h) throw Error(rc::STORAGE_CORRUPT, "audit buffer: " + s.path.filename().string() + " has no valid header");
+            t.base = h->prev;
+            return t;
+        }
     }
-    return t;
+    throw Error(rc::STORAGE_CORRUPT, "audit buffer: record " + std::to_string(flushedSeq_) + " is missing");
 }
 
 void AuditJournal::append(const std::vector<std::string>& lines) {
@@ -264,85 +422,72 @@ void AuditJournal::append(std::string_view lines) {
     std::unique_lock lock(mu_);
     if (segments_.empty()) throw Error(rc::GENERAL_ERROR, "audit buffer: not started");
     // The sequence field only (a whole parseLine() per record costs more than the write).
-    std::uint64_t first = 0;
-    for (char c : lines.substr(0, audit::kSeqWidth)) {
-        if (c == ' ') break;
-        if (c < '0' || c > '9') {
-            first = 0;
-            break;
-        }
-        first = first * 10 + static_cast<std::uint64_t>(c - '0');
-    }
+    const auto first = seqField(lines);
     if (first != newest_ + 1)
         throw Error(rc::GENERAL_ERROR, "audit buffer: record " + std::to_string(first) + " does not follow " +
                                            std::to_string(newest_));
-    while (!lines.empty()) {
-        auto* seg = &segments_.rbegin()->second;
-        if (seg->count >= kSegmentRecords) {
-            // The new segment's header carries the chain: the HMAC its first record names.
-            auto l = audit::parseLine(lines.substr(0, kLine));
-            auto prev = l ? audit::fromHex(l->prevHmacHex) : std::nullopt;
-            if (!prev || prev->size() != 32) throw Error(rc::GENERAL_ERROR, "audit buffer: malformed record");
-            Hmac h{};
-            std::copy(prev->begin(), prev->end(), h.begin());
-            newSegment(newest_ + 1, h);
-            seg = &segments_.rbegin()->second;
+    const int fd = stage_[active_];
+    try {
+        writeAll(fd, lines.data(), lines.size(), "cannot stage records in", stagePath_[active_]);
+    } catch (...) {
+        // Cut back to whole records: the file never holds half a line.
+        if (::ftruncate(fd, static_cast<off_t>(stagedBytes_[active_])) != 0) {
+            // Left as it is: the partial line is not a line, copying skips it.
         }
-        const auto n = std::min<std::uint64_t>(lines.size() / kLine, kSegmentRecords - seg->count);
-        // One write for the run. On failure (disk full) the segment is cut back to its last
-        // whole record, so it never holds half a line.
-        try {
-            writeAll(fd_, lines.data(), n * kLine, "cannot append to " + seg->path.filename().string());
-        } catch (...) {
-            if (::ftruncate(fd_, static_cast<off_t>(kHeaderBytes + seg->count * kLine)) != 0) {
-                // Left as it is: opening the journal again cuts the partial line.
-            }
-            throw;
-        }
-        seg->count += n;
-        newest_ += n;
-        lines.remove_prefix(n * kLine);
+        throw;
     }
+    stagedBytes_[active_] += lines.size();
+    newest_ += lines.size() / kLine;
     const bool wake = flusherIdle_;
     lock.unlock();
     if (wake) written_.notify_one();
 }
 
-void AuditJournal::waitFlushed(std::uint64_t seq) {
+void AuditJournal::waitFlushed(std::uint64_t seq) const {
     std::unique_lock lock(mu_);
     if (flushedSeq_ >= seq) return;
     ++flushWaiters_;
-    written_.notify_one();
     hurry_.notify_one();
     flushed_.wait(lock, [&] { return flushedSeq_ >= seq || stop_; });
     --flushWaiters_;
 }
 
-// Flushes what was written, then pauses kFlushInterval unless someone waits for a flush; saves
-// the acknowledged position in the same round.
+void AuditJournal::setFlushListener(std::function<void(std::uint64_t)> fn) {
+    std::lock_guard lock(mu_);
+    listener_ = std::move(fn);
+}
+
+// Each round: appends switch to the other staging file, this one is copied into the segments
+// and synced, then emptied, and the records become visible; the acknowledged position is
+// saved in the same round. Then a pause of kFlushInterval unless someone waits for a flush.
+// When a round fails (disk full), its staging file is kept and copied again next round before
+// the files switch again.
 void AuditJournal::flushLoop() {
     std::unique_lock lock(mu_);
     for (;;) {
         flusherIdle_ = true;
-        written_.wait(lock, [this] {
-            return stop_ || newest_ > flushedSeq_ || dirDirty_ || !retired_.empty() || ackDirty_;
-        });
+        written_.wait(lock, [this] { return stop_ || newest_ > flushedSeq_ || ackDirty_ || draining_ >= 0; });
         flusherIdle_ = false;
-        if (stop_) return;
-        const auto upTo = newest_;
-        const int fd = fd_;
-        auto retired = std::move(retired_);
-        retired_.clear();
-        const bool dir = std::exchange(dirDirty_, false);
+        if (draining_ < 0 && newest_ > flushedSeq_) {
+            draining_ = active_;
+            active_ ^= 1;
+        }
+        const int from = draining_;
+        const auto bytes = from >= 0 ? stagedBytes_[from] : 0;
         const bool ack = std::exchange(ackDirty_, false);
         const auto acked = acked_;
         lock.unlock();
-        for (int r : retired) {
-            ::fdatasync(r);
-            ::close(r);
+        std::string failure;
+        std::uint64_t upTo = 0;
+        if (from >= 0) {
+            try {
+                copyToSegments(readFd(stage_[from], bytes));
+                upTo = onDisk_;
+                if (::ftruncate(stage_[from], 0) != 0) ioError("cannot empty " + stagingPath(from).string());
+            } catch (const std::exception& e) {
+                failure = e.what();
+            }
         }
-        if (fd >= 0) ::fdatasync(fd);   // fd_ is closed only after this thread has ended
-        if (dir) syncDirectory(dir_);
         bool ackSaved = true;
         if (ack) {
             try {
@@ -353,16 +498,37 @@ void AuditJournal::flushLoop() {
         }
         lock.lock();
         if (!ackSaved) ackDirty_ = true;
-        flushedSeq_ = std::max(flushedSeq_, upTo);
-        flushed_.notify_all();
+        std::function<void(std::uint64_t)> listener;
+        if (from >= 0 && failure.empty()) {
+            stagedBytes_[from] = 0;
+            draining_ = -1;
+            publish(upTo);
+            listener = listener_;
+            flushed_.notify_all();
+        }
+        if (stop_ && (draining_ < 0 ? newest_ == flushedSeq_ : true)) return;   // failed at the end: the next open copies it
+        if (listener) {
+            lock.unlock();
+            listener(upTo);
+            lock.lock();
+        }
+        if (!failure.empty()) {
+            lock.unlock();
+            ::syslog(LOG_ERR, "audit buffer: cannot copy staged records to the disk (retrying): %s", failure.c_str());
+            lock.lock();
+            hurry_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; });
+            if (stop_) return;
+            continue;
+        }
         hurry_.wait_for(lock, kFlushInterval, [this] { return stop_ || flushWaiters_ > 0; });
     }
 }
 
 std::vector<std::pair<std::uint64_t, std::string>> AuditJournal::read(std::uint64_t after, std::uint32_t max) const {
+    waitFlushed(newestSeq());
     std::vector<std::pair<std::uint64_t, std::string>> out;
     std::unique_lock lock(mu_);
-    const auto newest = newest_;
+    const auto newest = flushedSeq_;
     std::vector<Segment> segs;
     for (const auto& [first, s] : segments_) segs.push_back(s);
     lock.unlock();
@@ -396,7 +562,7 @@ AuditJournal::RecordSpan AuditJournal::openRecords(std::uint64_t after) const {
             }
         }
         RecordSpan span;
-        span.newest = newest_;
+        span.newest = flushedSeq_;
         span.first = std::max(after + 1, seg->first);
         span.upTo = std::max(seg->first + seg->count, span.first) - 1;
         span.offset = kHeaderBytes + (span.first - seg->first) * kLine;
@@ -416,7 +582,7 @@ std::uint64_t AuditJournal::acknowledged() const {
 
 void AuditJournal::acknowledge(std::uint64_t seq) {
     std::lock_guard lock(mu_);
-    seq = std::min(seq, newest_);
+    seq = std::min(seq, flushedSeq_);
     if (seq <= acked_) return;
     acked_ = seq;
     ackDirty_ = true;   // saved by the flusher's next round
@@ -429,7 +595,7 @@ void AuditJournal::saveAcknowledged(std::uint64_t seq) const {
     if (fd < 0) ioError("cannot write acked.tmp");
     const auto text = std::to_string(seq) + "\n";
     try {
-        writeAll(fd, text.data(), text.size(), "cannot write acked.tmp");
+        writeAll(fd, text.data(), text.size(), "cannot write", tmp);
     } catch (...) {
         ::close(fd);
         throw;

@@ -27,15 +27,15 @@ std::string bufKey(std::uint64_t seq) {
 } // namespace
 
 AuditLog::AuditLog(Store& store, Keyring& keys, const Clock& clock, std::string serial, std::uint64_t capacity,
-                   std::filesystem::path bufferDir, bool syncEach)
+                   std::filesystem::path bufferDir, bool syncEach, std::filesystem::path stagingDir)
     : store_(store), keys_(keys), clock_(clock), serial_(std::move(serial)), capacity_(capacity), syncEach_(syncEach) {
     if (capacity_ == 0) throw Error(rc::ARGUMENTS_BAD, "the audit buffer needs room for at least one record");
     reload();
-    openBuffer(std::move(bufferDir));
+    openBuffer(std::move(bufferDir), std::move(stagingDir));
 }
 
-void AuditLog::openBuffer(std::filesystem::path dir) {
-    journal_ = std::make_unique<AuditJournal>(std::move(dir));
+void AuditLog::openBuffer(std::filesystem::path dir, std::filesystem::path stagingDir) {
+    journal_ = std::make_unique<AuditJournal>(std::move(dir), std::move(stagingDir));
     const auto oldChain = store_.get(kLogNs, "chain");
     if (!journal_->opened()) {
         // A new HSM starts the chain from 32 zero bytes; an HSM whose buffer and tip were
@@ -224,7 +224,6 @@ void AuditLog::record(const AuditMessage& message, bool firstUse) {
         tip_ = hmac;
         newest_.store(seq);
     }
-    if (listener_) listener_(seq);
     if (syncEach_) journal_->waitFlushed(seq);
 }
 

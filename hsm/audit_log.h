@@ -75,10 +75,11 @@ struct AuditBufferState {
 
 class AuditLog final : public AuditSink {
 public:
-    // `bufferDir`: where the journal keeps the records (in the HSM's state directory).
+    // `bufferDir`: where the journal keeps the records (in the HSM's state directory);
+    // `stagingDir`: where records wait for the journal's flusher (empty: inside bufferDir).
     // `syncEach`: a command returns only once its record is flushed to the disk.
     AuditLog(Store& store, Keyring& keys, const Clock& clock, std::string serial, std::uint64_t capacity,
-             std::filesystem::path bufferDir, bool syncEach = false);
+             std::filesystem::path bufferDir, bool syncEach = false, std::filesystem::path stagingDir = {});
 
     void admit(AuditEvent event) override;
     void record(const AuditMessage& message, bool firstUse = false) override;
@@ -123,11 +124,12 @@ public:
     // After something erased the configuration behind our back (factory reset, decommission).
     void reload();
 
-    // Called after a record is appended (inside the command's lock): hsmd wakes cbsd.
-    void setListener(std::function<void(std::uint64_t newestSeq)> fn) { listener_ = std::move(fn); }
+    // Called by the journal's flusher once records are on the disk (readable by cbsd): hsmd
+    // wakes cbsd.
+    void setListener(std::function<void(std::uint64_t newestSeq)> fn) { journal_->setFlushListener(std::move(fn)); }
 
 private:
-    void openBuffer(std::filesystem::path dir);   // the journal, moving a store-kept buffer over
+    void openBuffer(std::filesystem::path dir, std::filesystem::path stagingDir);   // the journal, moving a store-kept buffer over
     static std::array<std::uint8_t, 32> tipHmac(const AuditJournal::Tip& tip, std::span<const std::uint8_t> secret);
     SecureBytes ownSecret();                     // made on first use
     std::optional<SecureBytes> storedOwnSecret() const;
@@ -143,7 +145,6 @@ private:
     std::atomic<std::uint64_t> newest_{0};   // newest sequence written
     std::atomic<std::uint64_t> acked_{0};    // newest sequence cbsd has on disk
     std::mutex ackMu_;                       // one acknowledgement at a time
-    std::function<void(std::uint64_t)> listener_;
     std::atomic<std::uint32_t> mask_{0};   // the configured event mask, for mayLog()
     std::atomic<audit::Rotation> rotation_{audit::kDefaultRotation};
     std::mutex usedMu_;

@@ -105,7 +105,8 @@ Hsm::Hsm(HsmConfig config) : config_(std::move(config)) {
         }
     });
     auditLog_ = std::make_unique<AuditLog>(*store_, *keys_, *clock_, state().str("serial"), config_.auditCapacity,
-                                           config_.stateDir / "audit-buffer", config_.auditSyncEach);
+                                           config_.stateDir / "audit-buffer", config_.auditSyncEach,
+                                           config_.auditStagingDir);
     audit_ = config_.auditSink ? config_.auditSink : auditLog_.get();
 }
 

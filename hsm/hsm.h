@@ -38,6 +38,9 @@ struct HsmConfig {
     AuditSink* auditSink = nullptr;           // nullptr: the HSM's own audit log (hsm/audit_log.h)
     std::uint64_t auditCapacity = kDefaultAuditCapacity;   // records the HSM buffers for cbsd
     bool auditSyncEach = false;   // a command returns once its record is on the disk, not only written
+    // Where audit records wait for the disk (hsm/audit_journal.h); a tmpfs directory that
+    // outlives hsmd (/run/luna-hsm/audit-staging). Empty: beside the buffer, in stateDir.
+    std::filesystem::path auditStagingDir = {};
 };
 
 inline constexpr std::uint64_t kPartitionOverheadBytes = 9216;   // ~9 KB per partition (ch.10)

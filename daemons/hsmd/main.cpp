@@ -29,7 +29,8 @@ void usage() {
                  "usage: hsmd --state-dir DIR [--roles FILE] [--bus-name NAME] [--kdf-iterations N]\n"
                  "            [--licensed-partitions N] [--data-socket PATH] [--ntls-uid UID|USER]\n"
                  "            [--client-assignments FILE] [--usage-without-login]\n"
-                 "            [--cbs-user USER|UID] [--audit-capacity RECORDS] [--audit-sync-each]\n");
+                 "            [--cbs-user USER|UID] [--audit-capacity RECORDS] [--audit-sync-each]\n"
+                 "            [--audit-staging-dir DIR]\n");
 }
 
 unsigned long number(const char* opt, const char* v) {
@@ -73,7 +74,7 @@ int main(int argc, char** argv) {
         {"data-socket", required_argument, nullptr, 'D'}, {"ntls-uid", required_argument, nullptr, 'U'},
         {"client-assignments", required_argument, nullptr, 'A'}, {"usage-without-login", no_argument, nullptr, 'W'},
         {"cbs-user", required_argument, nullptr, 'C'}, {"audit-capacity", required_argument, nullptr, 'Q'},
-        {"audit-sync-each", no_argument, nullptr, 'Y'},
+        {"audit-sync-each", no_argument, nullptr, 'Y'},   {"audit-staging-dir", required_argument, nullptr, 'G'},
         {nullptr, 0, nullptr, 0},
     };
     std::set<uid_t> cbsUids;
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
         case 'C': addCbsUid(cbsUids, optarg); break;
         case 'Q': config.auditCapacity = number("--audit-capacity", optarg); break;
         case 'Y': config.auditSyncEach = true; break;
+        case 'G': config.auditStagingDir = optarg; break;
         case 'h': usage(); return 0;
         default: usage(); return 2;
         }

@@ -94,6 +94,7 @@ BOOST_AUTO_TEST_CASE(acknowledged_segments_are_deleted_but_never_the_newest) {
     j.start(1, {});
     const auto n = 2 * AuditJournal::kSegmentRecords + 10;
     j.append(lines(1, n));
+    j.waitFlushed(n);   // the segments hold what the flusher copied; cbsd acknowledges only that
     BOOST_CHECK_EQUAL(segmentFiles(dir), 3u);
     j.acknowledge(AuditJournal::kSegmentRecords - 1);   // the first segment is not all acknowledged
     BOOST_CHECK_EQUAL(segmentFiles(dir), 3u);
@@ -116,6 +117,7 @@ BOOST_AUTO_TEST_CASE(open_records_hands_out_each_segment_to_read_from_the_file) 
     j.start(1, {});
     const auto n = AuditJournal::kSegmentRecords + 20;
     j.append(lines(1, n));
+    j.waitFlushed(n);   // OpenRecords hands out what is on the disk
     auto readSpan = [](const AuditJournal::RecordSpan& s) {
         std::vector<std::string> out;
         for (auto seq = s.first; seq <= s.upTo; ++seq) {
@@ -164,7 +166,9 @@ BOOST_AUTO_TEST_CASE(the_acknowledged_position_survives_reopening) {
         j.start(1, {});
         BOOST_CHECK_EQUAL(j.acknowledged(), 0u);
         j.append(lines(1, 20));
+        j.waitFlushed(20);   // cbsd acknowledges what it read from the disk
         j.acknowledge(12);
+        BOOST_CHECK_EQUAL(j.acknowledged(), 12u);
         j.acknowledge(99);   // past the newest: only what exists
         BOOST_CHECK_EQUAL(j.acknowledged(), 20u);
     }
@@ -248,7 +252,7 @@ BOOST_AUTO_TEST_CASE(an_interrupted_segment_creation_is_cleaned_up) {
 }
 
 // The promise the data plane relies on: once append() returned, a crash of the process
-// cannot take the record back. A child appends and reports each sequence number; it is
+// cannot take the record back (staged or copied, whatever moment the kill hits). A child appends and reports each sequence number; it is
 // killed at a random moment; every reported number must be there, in order.
 BOOST_AUTO_TEST_CASE(kill_9_after_append_returned_loses_nothing) {
     TempDir t;
@@ -291,11 +295,48 @@ BOOST_AUTO_TEST_CASE(kill_9_after_append_returned_loses_nothing) {
     BOOST_CHECK_GT(reported, 0u);
 }
 
-BOOST_AUTO_TEST_CASE(flushed_means_on_disk_after_the_flusher_ran) {
+BOOST_AUTO_TEST_CASE(flushed_means_copied_from_staging_into_a_segment_on_disk) {
     TempDir t;
-    AuditJournal j(t.path() / "buf");
+    const auto dir = t.path() / "buf", staging = t.path() / "run";
+    AuditJournal j(dir, staging);
     j.start(1, {});
     j.append(lines(1, 3));
-    j.waitFlushed(3);   // returns: the flusher synced what was written
+    j.waitFlushed(3);   // returns: the flusher copied and synced what was staged
     BOOST_CHECK_EQUAL(j.newestSeq(), 3u);
+    BOOST_CHECK_EQUAL(std::filesystem::file_size(newestSegment(dir)), 93u + 3 * audit::kLineBytes);
+    std::uintmax_t staged = 0;
+    for (const auto& e : std::filesystem::directory_iterator(staging)) staged += std::filesystem::file_size(e.path());
+    BOOST_CHECK_EQUAL(staged, 0u);   // emptied once the records were on the disk
+}
+
+// What a crash leaves in the staging files (records appended, not yet copied, maybe a line
+// the flusher had copied already and half a line) is copied at the next open, once and in
+// order; files of another journal in the staging directory are removed.
+BOOST_AUTO_TEST_CASE(records_a_crash_left_in_staging_are_copied_at_the_next_open) {
+    TempDir t;
+    const auto dir = t.path() / "buf", staging = t.path() / "run";
+    {
+        AuditJournal j(dir, staging);
+        j.start(1, {});
+        j.append(lines(1, 5));
+    }
+    std::string id;
+    std::ifstream(dir / "id") >> id;
+    BOOST_REQUIRE_EQUAL(id.size(), 16u);
+    {
+        std::ofstream a(staging / (id + ".A"), std::ios::binary);
+        a << line(5) << line(7) << line(8).substr(0, 100);   // 5 is on the disk already; 8 torn
+        std::ofstream b(staging / (id + ".B"), std::ios::binary);
+        b << line(6);
+        std::ofstream(staging / "0123456789abcdef.A", std::ios::binary) << line(6);
+    }
+    AuditJournal j(dir, staging);
+    BOOST_CHECK_EQUAL(j.newestSeq(), 7u);
+    const auto all = j.read(0, 100);
+    BOOST_REQUIRE_EQUAL(all.size(), 7u);
+    for (std::uint64_t i = 0; i < all.size(); ++i) BOOST_CHECK_EQUAL(all[i].second, line(i + 1));
+    BOOST_CHECK(!std::filesystem::exists(staging / "0123456789abcdef.A"));
+    BOOST_CHECK_EQUAL(std::filesystem::file_size(staging / (id + ".A")), 0u);
+    j.append(lines(8, 1));
+    BOOST_CHECK_EQUAL(j.read(7, 10).size(), 1u);
 }
