@@ -4,6 +4,7 @@
 #include "luna/errors.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -165,8 +167,10 @@ AuditJournal::~AuditJournal() {
     hurry_.notify_all();
     flusher_.join();
     if (fd_ >= 0) ::close(fd_);
-    for (int fd : stage_)
-        if (fd >= 0) ::close(fd);
+    for (int i = 0; i < 2; ++i) {
+        if (stageMap_[i]) ::munmap(stageMap_[i], kStagingBytes);
+        if (stage_[i] >= 0) ::close(stage_[i]);
+    }
     if (ackDirty_) {
         try {
             saveAcknowledged(acked_);
@@ -256,7 +260,7 @@ void AuditJournal::openStaging() {
     }
     for (int i = 0; i < 2; ++i) {
         stagePath_[i] = stagingPath(i);
-        stage_[i] = ::open(stagingPath(i).c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        stage_[i] = ::open(stagingPath(i).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (stage_[i] < 0) ioError("cannot open " + stagingPath(i).string());
     }
     if (!segments_.empty()) {
@@ -280,8 +284,25 @@ void AuditJournal::openStaging() {
             publish(onDisk_);
         }
     }
-    for (int i = 0; i < 2; ++i)
+    // Emptied (zeros), their room reserved (no SIGBUS for want of space later), and mapped.
+    for (int i = 0; i < 2; ++i) {
         if (::ftruncate(stage_[i], 0) != 0) ioError("cannot empty " + stagingPath(i).string());
+        if (const int rc = ::posix_fallocate(stage_[i], 0, static_cast<off_t>(kStagingBytes)); rc != 0) {
+            errno = rc;
+            ioError("cannot reserve " + std::to_string(kStagingBytes) + " bytes for " + stagingPath(i).string());
+        }
+        void* m = ::mmap(nullptr, kStagingBytes, PROT_READ | PROT_WRITE, MAP_SHARED, stage_[i], 0);
+        if (m == MAP_FAILED) ioError("cannot map " + stagingPath(i).string());
+        stageMap_[i] = static_cast<char*>(m);
+    }
+}
+
+// Zeros what a drained staging file held: freed on tmpfs (a hole reads as zeros), or
+// overwritten where holes cannot be punched. A line half-written over zeros is never a line.
+void AuditJournal::zeroStaging(int which, std::uint64_t bytes) {
+    if (!bytes) return;
+    if (::fallocate(stage_[which], FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(bytes)) != 0)
+        std::memset(stageMap_[which], 0, bytes);
 }
 
 void AuditJournal::start(std::uint64_t firstSeq, const Hmac& prevHmac) {
@@ -426,16 +447,22 @@ void AuditJournal::append(std::string_view lines) {
     if (first != newest_ + 1)
         throw Error(rc::GENERAL_ERROR, "audit buffer: record " + std::to_string(first) + " does not follow " +
                                            std::to_string(newest_));
-    const int fd = stage_[active_];
-    try {
-        writeAll(fd, lines.data(), lines.size(), "cannot stage records in", stagePath_[active_]);
-    } catch (...) {
-        // Cut back to whole records: the file never holds half a line.
-        if (::ftruncate(fd, static_cast<off_t>(stagedBytes_[active_])) != 0) {
-            // Left as it is: the partial line is not a line, copying skips it.
-        }
-        throw;
+    // Room in the staging file: when the flusher cannot keep up (a disk much slower than the
+    // records), the append waits for it to switch files, and fails only if that takes long.
+    const auto deadline = std::chrono::steady_clock::now() + kStagingWait;
+    while (stagedBytes_[active_] + lines.size() > kStagingBytes) {
+        if (lines.size() > kStagingBytes) throw Error(rc::GENERAL_ERROR, "audit buffer: too many records at once");
+        hurry_.notify_one();
+        if (switched_.wait_until(lock, deadline) == std::cv_status::timeout && stagedBytes_[active_] + lines.size() > kStagingBytes)
+            throw Error(rc::LOG_FULL, "The HSM audit log is full: its records cannot reach the disk (" +
+                                          stagePath_[active_].parent_path().string() + ")");
     }
+    // The line's last byte (its newline) is stored last: whatever moment a crash hits, the
+    // file holds whole lines and at most one line without its newline, which is no line.
+    char* at = stageMap_[active_] + stagedBytes_[active_];
+    std::memcpy(at, lines.data(), lines.size() - 1);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    at[lines.size() - 1] = lines.back();
     stagedBytes_[active_] += lines.size();
     newest_ += lines.size() / kLine;
     const bool wake = flusherIdle_;
@@ -471,6 +498,7 @@ void AuditJournal::flushLoop() {
         if (draining_ < 0 && newest_ > flushedSeq_) {
             draining_ = active_;
             active_ ^= 1;
+            switched_.notify_all();
         }
         const int from = draining_;
         const auto bytes = from >= 0 ? stagedBytes_[from] : 0;
@@ -481,9 +509,9 @@ void AuditJournal::flushLoop() {
         std::uint64_t upTo = 0;
         if (from >= 0) {
             try {
-                copyToSegments(readFd(stage_[from], bytes));
+                copyToSegments(std::string_view(stageMap_[from], bytes));
                 upTo = onDisk_;
-                if (::ftruncate(stage_[from], 0) != 0) ioError("cannot empty " + stagingPath(from).string());
+                zeroStaging(from, bytes);
             } catch (const std::exception& e) {
                 failure = e.what();
             }
@@ -581,12 +609,21 @@ std::uint64_t AuditJournal::acknowledged() const {
 }
 
 void AuditJournal::acknowledge(std::uint64_t seq) {
-    std::lock_guard lock(mu_);
-    seq = std::min(seq, flushedSeq_);
-    if (seq <= acked_) return;
-    acked_ = seq;
-    ackDirty_ = true;   // saved by the flusher's next round
-    dropThrough(seq);
+    std::vector<std::filesystem::path> dropped;
+    {
+        std::lock_guard lock(mu_);
+        seq = std::min(seq, flushedSeq_);
+        if (seq <= acked_) return;
+        acked_ = seq;
+        ackDirty_ = true;   // saved by the flusher's next round
+        dropped = dropThrough(seq);
+    }
+    // Deleted without the lock: freeing a segment's blocks can take the file system a while,
+    // and appends must not wait for it.
+    std::string failed;
+    for (const auto& path : dropped)
+        if (::unlink(path.c_str()) != 0 && errno != ENOENT && failed.empty()) failed = path.filename().string();
+    if (!failed.empty()) ioError("cannot delete " + failed);
 }
 
 void AuditJournal::saveAcknowledged(std::uint64_t seq) const {
@@ -604,13 +641,15 @@ void AuditJournal::saveAcknowledged(std::uint64_t seq) const {
     if (::rename(tmp.c_str(), path.c_str()) != 0) ioError("cannot replace acked");
 }
 
-void AuditJournal::dropThrough(std::uint64_t seq) {
+std::vector<std::filesystem::path> AuditJournal::dropThrough(std::uint64_t seq) {
+    std::vector<std::filesystem::path> out;
     while (segments_.size() > 1) {
         const auto& s = segments_.begin()->second;
         if (s.first + s.count - 1 > seq) break;
-        if (::unlink(s.path.c_str()) != 0 && errno != ENOENT) ioError("cannot delete " + s.path.filename().string());
+        out.push_back(s.path);
         segments_.erase(segments_.begin());
     }
+    return out;
 }
 
 } // namespace luna::hsm

@@ -6,10 +6,10 @@
 // that is one record per signature — tens of thousands a second.
 //
 // Two stages, so that no command waits for the disk:
-// - append() writes the records to a staging file (normally on tmpfs, /run/luna-hsm): from
-//   then on a crash of hsmd cannot lose them (the kernel holds the file), and the write never
-//   blocks behind the disk. With the staging file on ext4 beside the segments, an append
-//   stalled whenever the flusher's fdatasync committed the file system's journal, and with it
+// - append() copies the records into a staging file (normally on tmpfs, /run/luna-hsm), mapped
+//   shared: from then on a crash of hsmd cannot lose them (the kernel holds the pages), and the
+//   copy never blocks behind the disk, nor costs a system call. With the records appended to
+//   the segments on ext4, an append stalled whenever the flusher's fdatasync did, and with it
 //   every command waiting for the chain (bench-audit: ECDSA -16 % on ext4, -3 % on tmpfs).
 // - a flusher thread copies what was staged into the segment files every kFlushInterval, or
 //   at once when someone waits (waitFlushed(): hsmd --audit-sync-each, read()), fdatasync()s
@@ -18,8 +18,10 @@
 //   most about kFlushInterval of records (docs/decisions/audit-durability.md). Opening the
 //   journal after a crash copies whatever the staging files still hold.
 // Two staging files (<staging>/<journal id>.A and .B) take turns: appends go to one while the
-// flusher copies and empties the other. Each staged line carries its sequence number, so
-// copying again after a failure (disk full) or a crash never duplicates a record.
+// flusher copies and zeroes the other (kStagingBytes each, reserved when opened; an append
+// finding no room waits for the switch). Each staged line carries its sequence number, so
+// copying again after a failure (disk full) or a crash never duplicates a record, and its
+// newline is stored last, so a line a crash cut short is no line.
 //
 // Layout: <dir>/seg-<first seq, 20 digits>.log, each a 93-byte header
 //   "LASEG1 <first seq, 20 digits> <HMAC before the first record, 64 hex>\n"
@@ -58,6 +60,11 @@ public:
     // than the records themselves.
     static constexpr std::chrono::milliseconds kFlushInterval{10};
     using Hmac = std::array<std::uint8_t, 32>;
+    // Each of the two staging files: 9,362 records, about 230 ms of the fastest signing here;
+    // the flusher switches files every kFlushInterval.
+    static constexpr std::uint64_t kStagingBytes = 4u << 20;
+    // How long an append waits for room in staging before it fails with CKR_LOG_FULL.
+    static constexpr std::chrono::seconds kStagingWait{10};
 
     // Opens the segments in `dir` (created if absent) and copies in what `stagingDir` still
     // holds for them (empty: <dir>/staging); with no segment there, the journal stays empty
@@ -122,11 +129,14 @@ private:
     void openSegments();
     void repairTail(Segment& s);
     void openStaging();
+    void zeroStaging(int which, std::uint64_t bytes);
     void newSegment(std::uint64_t first, const Hmac& prev);   // the flusher's (or before it runs)
     void copyToSegments(std::string_view staged);             // the flusher's
     void publish(std::uint64_t upTo);                          // under mu_
     void flushLoop();
-    void dropThrough(std::uint64_t seq);   // under mu_
+    // Under mu_: forgets the segments whose records are all acknowledged (never the newest);
+    // returns their files, for the caller to delete without the lock.
+    std::vector<std::filesystem::path> dropThrough(std::uint64_t seq);
     void saveAcknowledged(std::uint64_t seq) const;
     std::filesystem::path stagingPath(int which) const;
 
@@ -145,7 +155,9 @@ private:
 
     // Staging, under mu_: appends go to stage_[active_]; the flusher drains the other one.
     int stage_[2] = {-1, -1};
+    char* stageMap_[2] = {nullptr, nullptr};   // each file mapped: an append is a memcpy
     std::filesystem::path stagePath_[2];
+    std::condition_variable switched_;    // appends waiting for room: the files switched
     std::uint64_t stagedBytes_[2] = {0, 0};
     int active_ = 0;
     int draining_ = -1;                   // a file the flusher has still to copy (-1: none)
