@@ -297,13 +297,10 @@ void AuditJournal::openStaging() {
     }
 }
 
-// Zeros what a drained staging file held: freed on tmpfs (a hole reads as zeros), or
-// overwritten where holes cannot be punched. A line half-written over zeros is never a line.
-void AuditJournal::zeroStaging(int which, std::uint64_t bytes) {
-    if (!bytes) return;
-    if (::fallocate(stage_[which], FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(bytes)) != 0)
-        std::memset(stageMap_[which], 0, bytes);
-}
+// Zeros what a drained staging file held: a line half-written over zeros is never a line.
+// Overwritten, not punched out: the file keeps its reserved room (a page a later append had
+// to allocate on a full tmpfs would be a SIGBUS).
+void AuditJournal::zeroStaging(int which, std::uint64_t bytes) { std::memset(stageMap_[which], 0, bytes); }
 
 void AuditJournal::start(std::uint64_t firstSeq, const Hmac& prevHmac) {
     {
@@ -428,13 +425,17 @@ AuditJournal::Tip AuditJournal::tip() const {
 }
 
 void AuditJournal::append(const std::vector<std::string>& lines) {
-    std::string run;
-    run.reserve(lines.size() * kLine);
-    for (const auto& l : lines) {
-        if (l.size() != kLine) throw Error(rc::GENERAL_ERROR, "audit buffer: a record is not 448 bytes");
-        run += l;
+    // A segment's worth at a time: a moved-over buffer can hold more than a staging file.
+    for (std::size_t i = 0; i < lines.size(); i += kSegmentRecords) {
+        std::string run;
+        const auto end = std::min<std::size_t>(lines.size(), i + kSegmentRecords);
+        run.reserve((end - i) * kLine);
+        for (auto k = i; k < end; ++k) {
+            if (lines[k].size() != kLine) throw Error(rc::GENERAL_ERROR, "audit buffer: a record is not 448 bytes");
+            run += lines[k];
+        }
+        append(run);
     }
-    append(run);
 }
 
 void AuditJournal::append(std::string_view lines) {

@@ -308,6 +308,21 @@ BOOST_AUTO_TEST_CASE(kill_9_after_append_returned_loses_nothing) {
     BOOST_CHECK_GT(reported, 0u);
 }
 
+// More records at once than a staging file holds (an old buffer moved over): they go in
+// turns, each waiting for the flusher to free room, and come back whole and in order.
+BOOST_AUTO_TEST_CASE(an_append_larger_than_staging_waits_for_room) {
+    TempDir t;
+    AuditJournal j(t.path() / "buf");
+    j.start(1, {});
+    const auto n = 3 * AuditJournal::kSegmentRecords;
+    BOOST_REQUIRE_GT(n * audit::kLineBytes, AuditJournal::kStagingBytes);
+    j.append(lines(1, n));
+    const auto all = j.read(0, 1u << 30);
+    BOOST_REQUIRE_EQUAL(all.size(), n);
+    for (std::uint64_t i = 0; i < n; i += 997) BOOST_CHECK_EQUAL(all[i].second, line(i + 1));
+    BOOST_CHECK_EQUAL(all.back().second, line(n));
+}
+
 BOOST_AUTO_TEST_CASE(flushed_means_copied_from_staging_into_a_segment_on_disk) {
     TempDir t;
     const auto dir = t.path() / "buf", staging = t.path() / "run";
