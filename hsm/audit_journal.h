@@ -10,7 +10,8 @@
 //   shared: from then on a crash of hsmd cannot lose them (the kernel holds the pages), and the
 //   copy never blocks behind the disk, nor costs a system call. With the records appended to
 //   the segments on ext4, an append stalled whenever the flusher's fdatasync did, and with it
-//   every command waiting for the chain (bench-audit: ECDSA -16 % on ext4, -3 % on tmpfs).
+//   every command waiting for the chain (bench-audit, ECDSA, a slow stretch of the VM: -16 % on
+//   ext4, -3 % on tmpfs; docs/benchmarks.md).
 // - a flusher thread copies what was staged into the segment files every kFlushInterval, or
 //   at once when someone waits (waitFlushed(): hsmd --audit-sync-each, read()), fdatasync()s
 //   them, and only then empties the staging file and makes the records visible to readers
