@@ -108,16 +108,6 @@ std::string readFd(int fd, std::uint64_t n) {
     return out;
 }
 
-std::uint64_t seqField(std::string_view line) {
-    std::uint64_t seq = 0;
-    for (char c : line.substr(0, audit::kSeqWidth)) {
-        if (c == ' ') break;
-        if (c < '0' || c > '9') return 0;
-        seq = seq * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return seq;
-}
-
 std::string randomId() {
     std::uint8_t b[8];
     std::ifstream urandom("/dev/urandom", std::ios::binary);
@@ -349,10 +339,10 @@ void AuditJournal::newSegment(std::uint64_t first, const Hmac& prev) {
 void AuditJournal::copyToSegments(std::string_view staged) {
     while (staged.size() >= kLine) {
         // Skip what is on the disk already.
-        while (staged.size() >= kLine && seqField(staged) <= onDisk_) staged.remove_prefix(kLine);
+        while (staged.size() >= kLine && audit::lineSequence(staged) <= onDisk_) staged.remove_prefix(kLine);
         if (staged.size() < kLine) break;
-        if (seqField(staged) != onDisk_ + 1)
-            throw Error(rc::STORAGE_CORRUPT, "audit buffer: staged record " + std::to_string(seqField(staged)) +
+        if (audit::lineSequence(staged) != onDisk_ + 1)
+            throw Error(rc::STORAGE_CORRUPT, "audit buffer: staged record " + std::to_string(audit::lineSequence(staged)) +
                                                  " does not follow " + std::to_string(onDisk_));
         if (tailCount_ >= kSegmentRecords) {
             // The new segment's header carries the chain: the HMAC its first record names.
@@ -366,7 +356,7 @@ void AuditJournal::copyToSegments(std::string_view staged) {
         // Consecutive lines up to the segment's end, in one write.
         std::uint64_t n = 0;
         const auto room = kSegmentRecords - tailCount_;
-        while (n < room && (n + 1) * kLine <= staged.size() && seqField(staged.substr(n * kLine)) == onDisk_ + 1 + n) ++n;
+        while (n < room && (n + 1) * kLine <= staged.size() && audit::lineSequence(staged.substr(n * kLine)) == onDisk_ + 1 + n) ++n;
         try {
             writeAll(fd_, staged.data(), n * kLine, "cannot append to", segmentName(tailFirst_));
         } catch (...) {
@@ -444,7 +434,7 @@ void AuditJournal::append(std::string_view lines) {
     std::unique_lock lock(mu_);
     if (segments_.empty()) throw Error(rc::GENERAL_ERROR, "audit buffer: not started");
     // The sequence field only (a whole parseLine() per record costs more than the write).
-    const auto first = seqField(lines);
+    const auto first = audit::lineSequence(lines);
     if (first != newest_ + 1)
         throw Error(rc::GENERAL_ERROR, "audit buffer: record " + std::to_string(first) + " does not follow " +
                                            std::to_string(newest_));

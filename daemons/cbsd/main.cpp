@@ -108,11 +108,7 @@ void readLines(int fd, std::uint64_t first, std::uint64_t offset, std::uint64_t 
     b.records.reserve(b.records.size() + n);
     for (std::uint64_t i = 0; i < n; ++i) {
         const std::string_view line(bytes.data() + i * audit::kLineBytes, audit::kLineBytes);
-        std::uint64_t seq = 0;
-        for (char c : line.substr(0, audit::kSeqWidth)) {
-            if (c < '0' || c > '9') break;
-            seq = seq * 10 + static_cast<std::uint64_t>(c - '0');
-        }
+        const auto seq = audit::lineSequence(line);
         if (seq != first + i || line.back() != '\n')
             throw std::runtime_error("record " + std::to_string(first + i) + " in the HSM's audit buffer is damaged");
         b.records.emplace_back(seq, std::string(line));

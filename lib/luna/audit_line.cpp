@@ -127,6 +127,16 @@ std::optional<Line> parseLine(std::string_view line) {
     return l;
 }
 
+std::uint64_t lineSequence(std::string_view line) {
+    std::uint64_t seq = 0;
+    for (char c : line.substr(0, kSeqWidth)) {
+        if (c == ' ') break;
+        if (c < '0' || c > '9') return 0;
+        seq = seq * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return seq;
+}
+
 std::string signedPart(std::string_view line) {
     std::string out(line.substr(0, kHmacOffset));
     out += line.substr(kRawOffset, 2 * kRawBytes);

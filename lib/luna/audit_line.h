@@ -59,6 +59,9 @@ struct Line {
 };
 // A well-formed line (with or without its '\n'), or nullopt.
 std::optional<Line> parseLine(std::string_view line);
+// The sequence number field of a line, without checking the rest (0 when it is not digits then
+// padding): for readers that take many lines they know are whole, one per record.
+std::uint64_t lineSequence(std::string_view line);
 // The bytes the record's HMAC covers (line without the previous-HMAC field and the '\n').
 std::string signedPart(std::string_view line);
 // A record as `audit log tail` shows it: "seq,timestamp,text" without padding.

@@ -143,6 +143,13 @@ BOOST_AUTO_TEST_CASE(text_never_breaks_the_fields) {
     BOOST_CHECK(audit::parseLine(line));
 }
 
+BOOST_AUTO_TEST_CASE(the_sequence_field_alone) {
+    BOOST_CHECK_EQUAL(audit::lineSequence(audit::renderLine(9876543210ULL, 0, "x", kZero, kRaw)), 9876543210ULL);
+    BOOST_CHECK_EQUAL(audit::lineSequence(audit::renderLine(7, 0, "x", kZero, kRaw)), 7u);
+    BOOST_CHECK_EQUAL(audit::lineSequence(std::string(448, '\0')), 0u);   // a zeroed slot
+    BOOST_CHECK_EQUAL(audit::lineSequence("12x4      ,"), 0u);
+}
+
 BOOST_AUTO_TEST_CASE(malformed_lines_are_refused) {
     auto line = chain(kSecret, 1).front();
     BOOST_CHECK(audit::parseLine(line));
