@@ -71,6 +71,23 @@ void writeAll(int fd, const char* p, std::size_t n, const char* what, const std:
     }
 }
 
+// Replaces a small file whole: written beside it, synced when `sync`, renamed over it.
+void replaceFile(const std::filesystem::path& path, const std::string& text, bool sync) {
+    auto tmp = path;
+    tmp += ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) ioError("cannot write " + tmp.filename().string());
+    try {
+        writeAll(fd, text.data(), text.size(), "cannot write", tmp);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    if (sync) ::fdatasync(fd);
+    ::close(fd);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) ioError("cannot replace " + path.filename().string());
+}
+
 std::string readAt(const std::filesystem::path& path, off_t offset, std::size_t n, bool mayBeMissing = false) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0 && mayBeMissing && errno == ENOENT) return {};
@@ -126,19 +143,7 @@ AuditJournal::AuditJournal(std::filesystem::path dir, std::filesystem::path stag
     id_ = readAt(dir_ / "id", 0, 64, true);
     if (id_.size() != 17 || id_.back() != '\n') {
         id_ = randomId();
-        const auto tmp = dir_ / "id.tmp";
-        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd < 0) ioError("cannot write id.tmp");
-        const auto text = id_ + "\n";
-        try {
-            writeAll(fd, text.data(), text.size(), "cannot write", tmp);
-        } catch (...) {
-            ::close(fd);
-            throw;
-        }
-        ::fdatasync(fd);
-        ::close(fd);
-        if (::rename(tmp.c_str(), (dir_ / "id").c_str()) != 0) ioError("cannot write id");
+        replaceFile(dir_ / "id", id_ + "\n", true);
         syncDirectory(dir_);
     } else {
         id_.pop_back();
@@ -618,18 +623,7 @@ void AuditJournal::acknowledge(std::uint64_t seq) {
 }
 
 void AuditJournal::saveAcknowledged(std::uint64_t seq) const {
-    const auto tmp = dir_ / "acked.tmp", path = dir_ / "acked";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) ioError("cannot write acked.tmp");
-    const auto text = std::to_string(seq) + "\n";
-    try {
-        writeAll(fd, text.data(), text.size(), "cannot write", tmp);
-    } catch (...) {
-        ::close(fd);
-        throw;
-    }
-    ::close(fd);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) ioError("cannot replace acked");
+    replaceFile(dir_ / "acked", std::to_string(seq) + "\n", false);
 }
 
 std::vector<std::filesystem::path> AuditJournal::dropThrough(std::uint64_t seq) {
