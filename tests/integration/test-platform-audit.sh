@@ -46,6 +46,11 @@ in_sandbox systemctl start hsmd.service cbsd.service || { in_sandbox journalctl 
 out=$(lsh_session audit "audit init -domain $DOMAIN -password $PW -force" "audit login -password $PW" \
       "audit config -parameter event -value all")
 expect "audit init, login, config succeed" 3 "$(grep -c '^Command Result : 0 (Success)$' <<<"$out")"
+# hsmd.service stages records in its runtime directory, on tmpfs, private to luna-hsm, and
+# keeps it when hsmd stops (what a crash left there is copied to the disk at the next start).
+expect "hsmd stages audit records on tmpfs (/run/luna-hsm/audit-staging)" "tmpfs 700 luna-hsm" \
+  "$(in_sandbox sh -c 'echo "$(stat -f -c %T /run/luna-hsm/audit-staging) $(stat -c "%a %U" /run/luna-hsm/audit-staging)"' 2>&1)"
+expect "hsmd.service keeps its runtime directory when it stops" yes "$(unit_prop hsmd.service RuntimeDirectoryPreserve)"
 
 # --- UDP, TCP through sysconfd; RELP through cbsd ---------------------------------------------
 pid0=$(unit_prop rsyslog.service MainPID)
