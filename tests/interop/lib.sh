@@ -10,6 +10,15 @@ set -euo pipefail
 LUNA_ERR_PREFIX=$(basename "$0" .sh)
 : "${LUNA_HSMD:?set by meson}" "${LUNA_NTLSD:?}" "${LUNA_CLIENT:?}" "${LUNA_VTL:?}" "${LUNA_LUNACM:?}" "${LUNA_PKCS11:?}"
 VTL=$(readlink -f "$LUNA_VTL") LUNACM=$(readlink -f "$LUNA_LUNACM") MODULE=$(readlink -f "$LUNA_PKCS11")
+# A sanitized build (SANITIZE=1 tools/run-tests): the outside tools load an ASan-built module,
+# and ASan's runtime must be the first library of their process, with libstdc++ loaded from the
+# start (C programs such as p11tool and python would load it only with the module, too late for
+# ASan's exception interceptors); their own leaks are not ours.
+asan=$(ldd "$MODULE" 2>/dev/null | awk '/libasan/ { print $3 }')
+if [ -n "$asan" ]; then
+  stdcxx=$(ldd "$MODULE" | awk '/libstdc\+\+/ { print $3 }')
+  export LD_PRELOAD="$asan:$stdcxx${LD_PRELOAD:+:$LD_PRELOAD}" ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+fi
 # Debian's python3 (the python3-pykcs11 package), not whatever python3 is first on PATH.
 PYTHON=/usr/bin/python3
 
