@@ -1,5 +1,6 @@
 #include "hsm/audit_journal.h"
 
+#include "hsm/crypto.h"
 #include "luna/audit_line.h"
 #include "luna/errors.h"
 
@@ -15,7 +16,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 
 namespace luna::hsm {
 namespace {
@@ -88,10 +88,8 @@ void replaceFile(const std::filesystem::path& path, const std::string& text, boo
     if (::rename(tmp.c_str(), path.c_str()) != 0) ioError("cannot replace " + path.filename().string());
 }
 
-std::string readAt(const std::filesystem::path& path, off_t offset, std::size_t n, bool mayBeMissing = false) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 && mayBeMissing && errno == ENOENT) return {};
-    if (fd < 0) ioError("cannot open " + path.filename().string());
+// Up to n bytes from `offset` (fewer at the end of the file).
+std::string readFd(int fd, off_t offset, std::size_t n) {
     std::string out(n, '\0');
     std::size_t got = 0;
     while (got < n) {
@@ -100,8 +98,16 @@ std::string readAt(const std::filesystem::path& path, off_t offset, std::size_t 
         if (r <= 0) break;
         got += static_cast<std::size_t>(r);
     }
-    ::close(fd);
     out.resize(got);
+    return out;
+}
+
+std::string readAt(const std::filesystem::path& path, off_t offset, std::size_t n, bool mayBeMissing = false) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && mayBeMissing && errno == ENOENT) return {};
+    if (fd < 0) ioError("cannot open " + path.filename().string());
+    auto out = readFd(fd, offset, n);
+    ::close(fd);
     return out;
 }
 
@@ -110,26 +116,6 @@ void syncDirectory(const std::filesystem::path& dir) {
     if (fd < 0) return;
     ::fsync(fd);
     ::close(fd);
-}
-
-std::string readFd(int fd, std::uint64_t n) {
-    std::string out(n, '\0');
-    std::size_t got = 0;
-    while (got < n) {
-        auto r = ::pread(fd, out.data() + got, n - got, static_cast<off_t>(got));
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += static_cast<std::size_t>(r);
-    }
-    out.resize(got);
-    return out;
-}
-
-std::string randomId() {
-    std::uint8_t b[8];
-    std::ifstream urandom("/dev/urandom", std::ios::binary);
-    if (!urandom.read(reinterpret_cast<char*>(b), sizeof b)) throw Error(rc::DEVICE_ERROR, "audit buffer: no random source");
-    return audit::toHex(b);
 }
 
 } // namespace
@@ -142,7 +128,7 @@ AuditJournal::AuditJournal(std::filesystem::path dir, std::filesystem::path stag
     }
     id_ = readAt(dir_ / "id", 0, 64, true);
     if (id_.size() != 17 || id_.back() != '\n') {
-        id_ = randomId();
+        id_ = audit::toHex(crypto::randomBytes(8));
         replaceFile(dir_ / "id", id_ + "\n", true);
         syncDirectory(dir_);
     } else {
@@ -173,10 +159,6 @@ AuditJournal::~AuditJournal() {
             // Only advisory: the next start counts from the older position.
         }
     }
-}
-
-std::filesystem::path AuditJournal::stagingPath(int which) const {
-    return stagingDir_ / (id_ + (which ? ".B" : ".A"));
 }
 
 void AuditJournal::openSegments() {
@@ -247,24 +229,24 @@ void AuditJournal::repairTail(Segment& s) {
 // segments) is copied into the segments and synced; then both start empty. Files another
 // journal left there (of a state directory that was reset) are removed.
 void AuditJournal::openStaging() {
-    const auto mine = stagingPath(0).filename().string(), mineB = stagingPath(1).filename().string();
+    for (int i = 0; i < 2; ++i) stagePath_[i] = stagingDir_ / (id_ + (i ? ".B" : ".A"));
+    const auto mine = stagePath_[0].filename().string(), mineB = stagePath_[1].filename().string();
     for (const auto& e : std::filesystem::directory_iterator(stagingDir_)) {
         const auto name = e.path().filename().string();
         const bool staging = name.size() == 18 && name[16] == '.' && (name[17] == 'A' || name[17] == 'B');
         if (staging && name != mine && name != mineB) std::filesystem::remove(e.path());
     }
     for (int i = 0; i < 2; ++i) {
-        stagePath_[i] = stagingPath(i);
-        stage_[i] = ::open(stagingPath(i).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (stage_[i] < 0) ioError("cannot open " + stagingPath(i).string());
+        stage_[i] = ::open(stagePath_[i].c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (stage_[i] < 0) ioError("cannot open " + stagePath_[i].string());
     }
     if (!segments_.empty()) {
         std::map<std::uint64_t, std::string_view> staged;
         std::string bytes[2];
         for (int i = 0; i < 2; ++i) {
             struct stat st{};
-            if (::fstat(stage_[i], &st) != 0) ioError("cannot read " + stagingPath(i).string());
-            bytes[i] = readFd(stage_[i], static_cast<std::uint64_t>(st.st_size));
+            if (::fstat(stage_[i], &st) != 0) ioError("cannot read " + stagePath_[i].string());
+            bytes[i] = readFd(stage_[i], 0, static_cast<std::size_t>(st.st_size));
             for (std::size_t at = 0; at + kLine <= bytes[i].size(); at += kLine) {
                 const std::string_view line(bytes[i].data() + at, kLine);
                 if (auto l = audit::parseLine(line)) staged[l->seq] = line;
@@ -281,13 +263,13 @@ void AuditJournal::openStaging() {
     }
     // Emptied (zeros), their room reserved (no SIGBUS for want of space later), and mapped.
     for (int i = 0; i < 2; ++i) {
-        if (::ftruncate(stage_[i], 0) != 0) ioError("cannot empty " + stagingPath(i).string());
+        if (::ftruncate(stage_[i], 0) != 0) ioError("cannot empty " + stagePath_[i].string());
         if (const int rc = ::posix_fallocate(stage_[i], 0, static_cast<off_t>(kStagingBytes)); rc != 0) {
             errno = rc;
-            ioError("cannot reserve " + std::to_string(kStagingBytes) + " bytes for " + stagingPath(i).string());
+            ioError("cannot reserve " + std::to_string(kStagingBytes) + " bytes for " + stagePath_[i].string());
         }
         void* m = ::mmap(nullptr, kStagingBytes, PROT_READ | PROT_WRITE, MAP_SHARED, stage_[i], 0);
-        if (m == MAP_FAILED) ioError("cannot map " + stagingPath(i).string());
+        if (m == MAP_FAILED) ioError("cannot map " + stagePath_[i].string());
         stageMap_[i] = static_cast<char*>(m);
     }
 }

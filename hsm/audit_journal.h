@@ -139,7 +139,6 @@ private:
     // returns their files, for the caller to delete without the lock.
     std::vector<std::filesystem::path> dropThrough(std::uint64_t seq);
     void saveAcknowledged(std::uint64_t seq) const;
-    std::filesystem::path stagingPath(int which) const;
 
     std::filesystem::path dir_;
     std::filesystem::path stagingDir_;
@@ -157,7 +156,7 @@ private:
     // Staging, under mu_: appends go to stage_[active_]; the flusher drains the other one.
     int stage_[2] = {-1, -1};
     char* stageMap_[2] = {nullptr, nullptr};   // each file mapped: an append is a memcpy
-    std::filesystem::path stagePath_[2];
+    std::filesystem::path stagePath_[2];   // <staging>/<id>.A and .B
     std::condition_variable switched_;    // appends waiting for room: the files switched
     std::uint64_t stagedBytes_[2] = {0, 0};
     int active_ = 0;
