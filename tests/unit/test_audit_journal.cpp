@@ -62,6 +62,13 @@ std::size_t stagedLines(const std::filesystem::path& staging) {
     return n;
 }
 
+// A journal in `dir` holding records 1..n, closed again (so on the disk, staging empty).
+void closedJournal(const std::filesystem::path& dir, std::uint64_t n, const std::filesystem::path& staging = {}) {
+    AuditJournal j(dir, staging);
+    j.start(1, {});
+    if (n) j.append(lines(1, n));
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(records_come_back_in_order_across_segments_and_reopening) {
@@ -214,11 +221,7 @@ BOOST_AUTO_TEST_CASE(an_empty_journal_keeps_where_the_chain_continues) {
 BOOST_AUTO_TEST_CASE(a_torn_end_is_cut_back_to_whole_records) {
     TempDir t;
     const auto dir = t.path() / "buf";
-    {
-        AuditJournal j(dir);
-        j.start(1, {});
-        j.append(lines(1, 10));
-    }
+    closedJournal(dir, 10);
     const auto seg = newestSegment(dir);
     const auto whole = std::filesystem::file_size(seg);
     {
@@ -249,11 +252,7 @@ BOOST_AUTO_TEST_CASE(a_torn_end_is_cut_back_to_whole_records) {
 BOOST_AUTO_TEST_CASE(an_interrupted_segment_creation_is_cleaned_up) {
     TempDir t;
     const auto dir = t.path() / "buf";
-    {
-        AuditJournal j(dir);
-        j.start(1, {});
-        j.append(lines(1, 5));
-    }
+    closedJournal(dir, 5);
     std::ofstream(dir / "seg-00000000000000000006.new") << "LASEG1 0000";
     std::ofstream(dir / "seg-00000000000000000006.log");   // empty
     AuditJournal j(dir);
@@ -270,10 +269,7 @@ BOOST_AUTO_TEST_CASE(an_interrupted_segment_creation_is_cleaned_up) {
 BOOST_AUTO_TEST_CASE(kill_9_after_append_returned_loses_nothing) {
     TempDir t;
     const auto dir = t.path() / "buf";
-    {
-        AuditJournal j(dir);
-        j.start(1, {});
-    }
+    closedJournal(dir, 0);
     std::mt19937 rng(12345);
     std::uint64_t reported = 0;
     for (int round = 0; round < 15; ++round) {
@@ -341,11 +337,7 @@ BOOST_AUTO_TEST_CASE(flushed_means_copied_from_staging_into_a_segment_on_disk) {
 BOOST_AUTO_TEST_CASE(records_a_crash_left_in_staging_are_copied_at_the_next_open) {
     TempDir t;
     const auto dir = t.path() / "buf", staging = t.path() / "run";
-    {
-        AuditJournal j(dir, staging);
-        j.start(1, {});
-        j.append(lines(1, 5));
-    }
+    closedJournal(dir, 5, staging);
     std::string id;
     std::ifstream(dir / "id") >> id;
     BOOST_REQUIRE_EQUAL(id.size(), 16u);
