@@ -2,6 +2,7 @@
 // appliance's interfaces, name servers and routes are, read from the kernel (/sys, getifaddrs,
 // /proc/net) and from the real route tool. Changing the network is not offered here.
 #include "commands/groups.h"
+#include "commands/proc_list.h"
 
 #include "shell.h"
 #include "tools.h"
@@ -22,13 +23,6 @@ namespace lunash {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string firstLine(const fs::path& p) {
-    std::ifstream in(p);
-    std::string s;
-    std::getline(in, s);
-    return s;
-}
 
 std::vector<std::string> resolvConf(const std::string& key) {
     std::ifstream in("/etc/resolv.conf");
@@ -113,10 +107,10 @@ std::vector<Iface> interfaces() {
         if (name == "lo") continue;
         Iface i;
         i.name = name;
-        i.hw = firstLine(e.path() / "address");
+        i.hw = readFirstLine(e.path() / "address");
         for (auto& c : i.hw) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        i.up = firstLine(e.path() / "operstate") == "up";
-        i.link = firstLine(e.path() / "carrier") == "1";
+        i.up = readFirstLine(e.path() / "operstate") == "up";
+        i.link = readFirstLine(e.path() / "carrier") == "1";
         byName.emplace(name, i);
     }
     ifaddrs* list = nullptr;
