@@ -64,13 +64,6 @@ std::string formatTimestamp(std::int64_t unixSeconds) {
     return std::string(buf, kTimeWidth);
 }
 
-std::string sanitizeText(std::string_view text) {
-    std::string out(text.substr(0, kTextWidth));
-    for (auto& c : out)
-        if (unsafeInText(c)) c = ' ';
-    return out;
-}
-
 void renderLineInto(std::span<char, kLineBytes> out, std::uint64_t seq, std::int64_t unixSeconds, std::string_view text,
                     std::span<const std::uint8_t> prevHmac, std::span<const std::uint8_t> raw) {
     if (seq > kMaxSequence) throw Error(rc::GENERAL_ERROR, "audit sequence number out of range");

@@ -40,15 +40,15 @@ inline constexpr std::size_t kRawBytes = 48;
 inline constexpr std::uint64_t kMaxSequence = 9999999999ULL;   // ten digits
 
 std::string formatTimestamp(std::int64_t unixSeconds);
-// Replaces ',', '^' and control characters by blanks and cuts to the field width, so a
-// record always splits into five CSV fields and is the second '^' field of its syslog line.
-std::string sanitizeText(std::string_view text);
 
+// A record's line. In the text, ',', '^' and control characters become blanks and it is cut to
+// the field width, so a record always splits into five CSV fields and is the second '^' field
+// of its syslog line.
+std::string renderLine(std::uint64_t seq, std::int64_t unixSeconds, std::string_view text,
+                       std::span<const std::uint8_t> prevHmac, std::span<const std::uint8_t> raw);
 // The same into a caller's buffer, allocating nothing (the HSM's per-record path).
 void renderLineInto(std::span<char, kLineBytes> out, std::uint64_t seq, std::int64_t unixSeconds, std::string_view text,
                     std::span<const std::uint8_t> prevHmac, std::span<const std::uint8_t> raw);
-std::string renderLine(std::uint64_t seq, std::int64_t unixSeconds, std::string_view text,
-                       std::span<const std::uint8_t> prevHmac, std::span<const std::uint8_t> raw);
 
 struct Line {
     std::uint64_t seq = 0;
