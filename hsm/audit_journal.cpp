@@ -457,8 +457,10 @@ void AuditJournal::waitFlushed(std::uint64_t seq) const {
     --flushWaiters_;
 }
 
+// Under listenerMu_, which the flusher holds while it calls the listener: once this returns,
+// the old listener is not running and will not run again (its owner may go away).
 void AuditJournal::setFlushListener(std::function<void(std::uint64_t)> fn) {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(listenerMu_);
     listener_ = std::move(fn);
 }
 
@@ -504,18 +506,20 @@ void AuditJournal::flushLoop() {
         }
         lock.lock();
         if (!ackSaved) ackDirty_ = true;
-        std::function<void(std::uint64_t)> listener;
-        if (from >= 0 && failure.empty()) {
+        const bool published = from >= 0 && failure.empty();
+        if (published) {
             stagedBytes_[from] = 0;
             draining_ = -1;
             publish(upTo);
-            listener = listener_;
             flushed_.notify_all();
         }
         if (stop_ && (draining_ < 0 ? newest_ == flushedSeq_ : true)) return;   // failed at the end: the next open copies it
-        if (listener) {
+        if (published) {
             lock.unlock();
-            listener(upTo);
+            {
+                std::lock_guard l(listenerMu_);
+                if (listener_) listener_(upTo);
+            }
             lock.lock();
         }
         if (!failure.empty()) {

@@ -151,6 +151,7 @@ private:
     mutable int flushWaiters_ = 0;        // callers in waitFlushed()
     bool ackDirty_ = false;               // acked_ changed since the flusher last saved it
     std::map<std::uint64_t, Segment> segments_;   // by first sequence
+    std::mutex listenerMu_;               // held while listener_ is set or called
     std::function<void(std::uint64_t)> listener_;
 
     // Staging, under mu_: appends go to stage_[active_]; the flusher drains the other one.

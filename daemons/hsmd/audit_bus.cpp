@@ -6,7 +6,9 @@
 
 #include <syslog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <utility>
 
 namespace luna::hsmd {
 namespace {
@@ -38,17 +40,14 @@ AuditBus::AuditBus(sdbus::IConnection& conn, hsm::Hsm& hsm, RoleMap& roles, Work
     : AdaptorInterfaces(conn, kAuditObjectPath), hsm_(hsm), roles_(roles), work_(work), cbsUids_(std::move(cbsUids)),
       hsmChanged_(std::move(hsmChanged)) {
     notifier_ = std::thread([this] { notifyLoop(); });
-    // Called for every record, perhaps inside the core's lock: only note the newest sequence;
-    // the notifier emits. Under load a signal is nearly always pending already, and the record
-    // only raises its number, without a lock; the first one after a signal wakes the notifier.
+    // Called by the audit journal's flusher once records are on the disk (each flush round):
+    // only note the newest sequence; the notifier emits, so the flusher never waits for the bus.
     hsm_.setAuditListener([this](std::uint64_t seq) {
-        auto prev = pending_.load();
-        while (prev < seq && !pending_.compare_exchange_weak(prev, seq)) {
+        {
+            std::lock_guard lock(notifyMu_);
+            pending_ = std::max(pending_, seq);
         }
-        if (prev == 0) {
-            std::lock_guard lock(notifyMu_);   // the notifier checks pending_ under it: no lost wake-up
-            notifyCv_.notify_one();
-        }
+        notifyCv_.notify_one();
     });
     registerAdaptor();
 }
@@ -67,9 +66,9 @@ AuditBus::~AuditBus() {
 void AuditBus::notifyLoop() {
     std::unique_lock lock(notifyMu_);
     for (;;) {
-        notifyCv_.wait(lock, [this] { return stopping_ || pending_.load() != 0; });
+        notifyCv_.wait(lock, [this] { return stopping_ || pending_; });
         if (stopping_) return;
-        const auto seq = pending_.exchange(0);
+        const auto seq = std::exchange(pending_, 0);
         lock.unlock();
         try {
             emitRecordsAvailable(seq);
@@ -77,8 +76,8 @@ void AuditBus::notifyLoop() {
             syslog(LOG_WARNING, "cannot signal RecordsAvailable: %s", e.what());
         }
         lock.lock();
-        // At most one signal per interval: under load, records come faster than a bus round
-        // trip, and cbsd fetches everything new at each signal anyway.
+        // At most one signal per interval (flushes come faster when commands wait for them:
+        // hsmd --audit-sync-each), and cbsd fetches everything new at each signal anyway.
         notifyCv_.wait_for(lock, kMinSignalInterval, [this] { return stopping_; });
     }
 }

@@ -15,7 +15,6 @@
 
 #include <condition_variable>
 #include <functional>
-#include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -65,7 +64,7 @@ private:
 
     std::mutex notifyMu_;
     std::condition_variable notifyCv_;
-    std::atomic<std::uint64_t> pending_{0};   // newest sequence not yet signalled
+    std::uint64_t pending_ = 0;   // newest sequence not yet signalled, under notifyMu_
     bool stopping_ = false;
     std::thread notifier_;
 };
